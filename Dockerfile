@@ -1,0 +1,21 @@
+# The Newsroom web image: gunicorn serving Django, WhiteNoise serving static files.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 newsroom
+
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
+
+COPY --chown=newsroom:newsroom . .
+RUN mkdir -p /app/media /app/staticfiles && chown newsroom:newsroom /app/media /app/staticfiles
+
+USER newsroom
+EXPOSE 8000
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["sh", "-c", "exec gunicorn newsroom.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips '*'"]

@@ -1,0 +1,58 @@
+# Newsroom: `make run` serves the site with demo content, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= true
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format check bench clean
+
+help:
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
+	@echo "make test   - install test tools and run the whole suite (DATABASE_URL picks the database)"
+	@echo "make lint   - ruff lint + format check, djLint on templates"
+	@echo "make format - apply ruff format and fixes"
+	@echo "make check  - Django system checks and makemigrations --check"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps record that the pinned set is installed; they are redone when a lock file changes.
+$(VENV)/.run-installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/python manage.py migrate --no-input
+	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then $(BIN)/python manage.py seed_demo; fi
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.dev-installed
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,445 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from articles.sanitize import reading_minutes, sanitize_html, word_count
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Lower numbers come first in menus and on the home page."),
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    expertise = models.CharField(
+        _("areas of expertise"),
+        max_length=255,
+        blank=True,
+        help_text=_("Comma-separated, e.g. 'Housing, Local government'."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def expertise_list(self):
+        return [item.strip() for item in self.expertise.split(",") if item.strip()]
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=255,
+        help_text=_("Describe the picture for readers who cannot see it. Required."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("credit"), max_length=255, blank=True)
+    width = models.PositiveIntegerField(_("width"), editable=False, null=True)
+    height = models.PositiveIntegerField(_("height"), editable=False, null=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and the publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def for_listing(self):
+        """The shape of every article card: one query for the articles, a few prefetches."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order")),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class StoryType(models.TextChoices):
+        NEWS = "news", _("News")
+        ANALYSIS = "analysis", _("Analysis")
+        OPINION = "opinion", _("Opinion")
+        REVIEW = "review", _("Review")
+        SPONSORED = "sponsored", _("Sponsored")
+
+    # Story
+    headline = models.CharField(_("headline"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=255,
+        help_text=_("The last part of the story's address. Unique for its publication date."),
+    )
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("One or two sentences under the headline.")
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Cleaned on save: scripts, styles and embeds are removed."),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    authors = models.ManyToManyField(
+        Author,
+        verbose_name=_("authors"),
+        through="ArticleAuthor",
+        related_name="articles",
+        blank=True,
+    )
+    byline = models.CharField(
+        _("byline"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional free text, e.g. 'Staff and agencies'. Shown after the authors."),
+    )
+    source = models.CharField(
+        _("source / agency"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown at the start of the lead as '(Agency) - '."),
+    )
+    dateline = models.CharField(_("dateline"), max_length=120, blank=True)
+    story_type = models.CharField(
+        _("story type"), max_length=20, choices=StoryType, default=StoryType.NEWS
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name=_("lead image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_for",
+    )
+
+    # Publishing
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Leave empty to publish now; a future time schedules the story."),
+    )
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
+    pub_date = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first-publication date in the site's time zone; part of the URL."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    show_updated = models.BooleanField(
+        _("show as updated"),
+        default=False,
+        help_text=_("Tick after a material change: readers see 'Updated' with its time."),
+    )
+    comments_enabled = models.BooleanField(_("comments on"), default=True)
+    featured = models.BooleanField(
+        _("home-page lead"),
+        default=False,
+        help_text=_("The newest featured story leads the home page."),
+    )
+    priority = models.SmallIntegerField(
+        _("priority"), default=0, help_text=_("Higher numbers rank higher among top stories.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    # Search & social
+    seo_title = models.CharField(
+        _("SEO title"), max_length=255, blank=True, help_text=_("Leave empty to use the headline.")
+    )
+    seo_description = models.CharField(
+        _("SEO description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty to use the standfirst."),
+    )
+    canonical_url = models.URLField(
+        _("canonical URL"),
+        blank=True,
+        help_text=_("Only for syndicated copy: the original's address."),
+    )
+    noindex = models.BooleanField(
+        _("hide from search engines"),
+        default=False,
+        help_text=_("Adds robots 'noindex' and leaves the story out of sitemaps."),
+    )
+
+    # Derived at save time
+    word_count = models.PositiveIntegerField(_("word count"), default=0, editable=False)
+    reading_time = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=0, editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        get_latest_by = "publish_at"
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        permissions = [("publish_article", _("Can publish, schedule and unpublish stories"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pub_date", "slug"],
+                name="article_unique_slug_per_date",
+                violation_error_message=_("Another story published that day has this slug."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_pub")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        if self.pub_date is None:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        return reverse(
+            "articles:article",
+            kwargs={
+                "year": self.pub_date.year,
+                "month": f"{self.pub_date.month:02d}",
+                "day": f"{self.pub_date.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        self.word_count = word_count(self.body)
+        self.reading_time = reading_minutes(self.word_count)
+        old_path = self._live_path_in_db()
+        self._stamp_publication()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {
+                "body", "word_count", "reading_time", "publish_at", "first_published_at", "pub_date",
+            }  # fmt: skip
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.get_absolute_url():
+            ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+
+    def _stamp_publication(self):
+        """Fix the first-publication time the first time the story goes (or is set to go) live.
+
+        Until it has actually gone live, a rescheduled story follows its new time; once live,
+        the first-publication time never changes again, so neither does its URL date.
+        """
+        if self.status != self.Status.PUBLISHED:
+            return
+        now = timezone.now()
+        if self.publish_at is None:
+            self.publish_at = now
+        if self.first_published_at is None or self.first_published_at > now:
+            self.first_published_at = self.publish_at
+        self.pub_date = timezone.localdate(self.first_published_at)
+
+    def _live_path_in_db(self):
+        if self.pk is None:
+            return None
+        stored = Article.objects.filter(pk=self.pk).values("pub_date", "slug").first()
+        if not stored or stored["pub_date"] is None:
+            return None
+        return Article(
+            pk=self.pk, pub_date=stored["pub_date"], slug=stored["slug"]
+        ).get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        if self.canonical_url and not self.canonical_url.startswith(("http://", "https://")):
+            raise ValidationError({"canonical_url": _("Use an http or https address.")})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def title_for_search_engines(self):
+        return self.seo_title or self.headline
+
+    @property
+    def description_for_search_engines(self):
+        return self.seo_description or self.standfirst
+
+    def relate(self, target, *, both_ways=False):
+        """Add `target` at the end of this story's related links (and the reverse link)."""
+        links = [(self, target), (target, self)] if both_ways else [(self, target)]
+        for article, other in links:
+            if not RelatedLink.objects.filter(article=article, target=other).exists():
+                last = article.related_links.aggregate(models.Max("order"))["order__max"]
+                RelatedLink.objects.create(article=article, target=other, order=(last or 0) + 1)
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="article_author_once")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class RelatedLink(models.Model):
+    """A curated 'Related Articles' entry, in the order the editor set."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target = models.ForeignKey(
+        Article,
+        verbose_name=_("related story"),
+        on_delete=models.CASCADE,
+        related_name="linked_from",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("related story")
+        verbose_name_plural = _("related stories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "target"],
+                name="related_link_once",
+                violation_error_message=_("This story is already linked."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=F("target")),
+                name="related_link_not_self",
+                violation_error_message=_("A story cannot be related to itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.target}"
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateTimeField(_("date"), default=timezone.now)
+    text = models.TextField(_("correction"))
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.article}: {self.date:%Y-%m-%d}"
+
+
+class ArticleRedirect(models.Model):
+    """An address a story used to have; the reader site answers it with a 301."""
+
+    old_path = models.CharField(_("old path"), max_length=400, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"

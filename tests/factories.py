@@ -1,0 +1,62 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from articles.models import Article, ArticleAuthor, Author, Section
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@newsroom.test")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class AuthorFactory(DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    bio = "Writes about the city."
+
+
+class ArticleFactory(DjangoModelFactory):
+    """A published story, live since an hour ago unless told otherwise."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Council approves plan number {n}")
+    slug = factory.Sequence(lambda n: f"council-approves-plan-{n}")
+    standfirst = "The vote came after a long debate."
+    body = "<p>The council voted on Tuesday.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for order, author in enumerate(extracted):
+            ArticleAuthor.objects.create(article=self, author=author, order=order)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
