@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles.images import make_renditions, strip_metadata, validate_image_upload
 from articles.sanitize import reading_minutes, sanitize_html, word_count
 
 
@@ -70,7 +71,12 @@ class Author(models.Model):
 
 class Image(models.Model):
     file = models.ImageField(
-        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+        _("file"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, WebP or GIF. Location and camera data are removed on upload."),
     )
     alt_text = models.CharField(
         _("alt text"),
@@ -91,6 +97,7 @@ class Image(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    renditions = models.JSONField(_("renditions"), default=dict, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -99,6 +106,31 @@ class Image(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        new_file = bool(self.file) and not self.file._committed
+        if new_file:
+            self.file = strip_metadata(self.file)
+        super().save(*args, **kwargs)
+        if new_file or (self.file and not self.renditions):
+            self.renditions = make_renditions(self.file)
+            Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
+
+    def srcset(self, fmt="webp"):
+        """`srcset` value for <source>/<img>: every stored width of one format."""
+        storage = self.file.storage
+        return ", ".join(
+            f"{storage.url(entry[fmt])} {width}w"
+            for width, entry in sorted(self.renditions.items(), key=lambda item: int(item[0]))
+        )
+
+    def rendition_url(self, width, fmt="jpeg"):
+        """The URL of the stored rendition closest to `width` (at least as wide, if any)."""
+        if not self.renditions:
+            return self.file.url
+        widths = sorted(int(w) for w in self.renditions)
+        chosen = next((w for w in widths if w >= width), widths[-1])
+        return self.file.storage.url(self.renditions[str(chosen)][fmt])
 
 
 class ArticleQuerySet(models.QuerySet):
