@@ -139,3 +139,36 @@ def test_postgresql_is_reached_through_psycopg3(db):
         (version,) = cursor.fetchone()
     assert int(version) >= 130000
     assert connection.Database.__name__ == "psycopg"
+
+
+def test_errors_logged_while_serving_a_request_carry_its_id(rf):
+    import io
+
+    from django.http import HttpResponse
+
+    from newsroom.middleware import RequestIdMiddleware
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("newsroom.test")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    def view(request):
+        try:
+            raise ValueError("broken")
+        except ValueError:
+            logger.exception("Internal Server Error: %s", request.path)
+        return HttpResponse(status=500)
+
+    try:
+        response = RequestIdMiddleware(view)(rf.get("/boom", HTTP_X_REQUEST_ID="trace-42"))
+    finally:
+        logger.removeHandler(handler)
+    event = json.loads(stream.getvalue())
+    assert response["X-Request-ID"] == "trace-42"
+    assert event["request_id"] == "trace-42"
+    assert event["level"] == "ERROR"
+    assert "ValueError: broken" in event["exc_info"]
