@@ -66,7 +66,7 @@ def post_comment(request, article_id):
         data["token"] = CommentForm(article=article).initial["token"]
         form.data = data
         return render(
-            request, "comments/form_errors.html", {"article": article, "form": form}, 400
+            request, "comments/form_errors.html", {"article": article, "form": form}, status=400
         )
 
     comment = form.build_comment(

@@ -2,6 +2,9 @@
 
 import time
 
+import pytest
+from django.core.cache import cache
+
 from comments.forms import make_token
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -30,3 +33,11 @@ def post_comment(client, article, **overrides):
         form_data(article, **overrides),
         HTTP_USER_AGENT=BROWSER_UA,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()

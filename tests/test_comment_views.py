@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, ModerationEvent
-from tests.comment_helpers import BROWSER_UA, post_comment
+from tests.comment_helpers import BROWSER_UA, _fresh_cache, post_comment  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
