@@ -41,3 +41,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class BrokenEmailBackend:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
