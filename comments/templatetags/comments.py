@@ -39,10 +39,11 @@ def comment_thread(context, article):
     roots = (
         Comment.objects.visible().filter(article=article, parent=None).order_by("created", "pk")
     )
-    paginator = Paginator(roots, setting("PER_PAGE"))
-    number = request.GET.get(PAGE_PARAM, 1) if request else 1
-    page = paginator.get_page(number) if count else paginator.get_page(1)
-    nodes = list(page.object_list) if count else []
+    page, nodes = None, []
+    if count:
+        number = request.GET.get(PAGE_PARAM, 1) if request else 1
+        page = Paginator(roots, setting("PER_PAGE")).get_page(number)
+        nodes = list(page.object_list)
     by_id = {}
     for node in nodes:
         node.children = []
@@ -74,7 +75,7 @@ def comment_thread(context, article):
             parent = by_id.get(comment.parent_id)
             if parent is not None:
                 parent.children.append(comment)
-            elif comment.parent_id is None and not page.has_next():
+            elif comment.parent_id is None and not (page and page.has_next()):
                 nodes.append(comment)
 
     is_open = article.is_published and comments_open(article)
