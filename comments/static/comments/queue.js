@@ -4,10 +4,11 @@
   "use strict";
   const list = document.getElementById("queue");
   if (!list) return;
-  const status = document.getElementById("queue-status");
+  const message = document.getElementById("queue-message");
   const waiting = document.getElementById("queue-waiting");
   const keys = { a: "approve", r: "reject", s: "spam" };
   let current = list.querySelector(".queue-item");
+  let sending = Promise.resolve();
 
   function items() {
     return Array.from(list.querySelectorAll(".queue-item:not(.is-done)"));
@@ -21,7 +22,7 @@
       current.focus({ preventScroll: true });
       current.scrollIntoView({ block: "nearest" });
     } else {
-      status.textContent = "Queue cleared. Reload for newer comments.";
+      message.textContent = "Queue cleared. Reload for newer comments.";
     }
   }
 
@@ -40,12 +41,18 @@
     item.classList.add("is-done");
     item.hidden = true;
     select(all[index + 1] || all[index - 1]);
-    fetch(form.action, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json" },
-    })
+    // One request at a time, in the order of the keys; the selection has already moved on.
+    // Not form.action: the buttons named "action" shadow that property.
+    sending = sending
+      .catch(function () {})
+      .then(function () {
+        return fetch(form.getAttribute("action"), {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json" },
+        });
+      })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
@@ -58,7 +65,7 @@
         item.hidden = false;
         item.classList.remove("is-done");
         item.classList.add("is-failed");
-        status.textContent = "That action failed; the comment is back in the list.";
+        message.textContent = "That action failed; the comment is back in the list.";
       });
   }
 
