@@ -46,6 +46,7 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["name", "email", "website", "body"]
         labels = {"name": _("Name"), "email": _("Email"), "body": _("Comment")}
+        help_texts = {"email": ""}  # the form's notice says it: never published
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
