@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -76,7 +77,13 @@ class Comment(models.Model):
     email = models.EmailField(
         _("email"), db_index=True, help_text=_("Never published. Stored in lower case.")
     )
-    website = models.URLField(_("website"), max_length=200, blank=True)
+    website = models.URLField(
+        _("website"),
+        max_length=200,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Shown as a link on the commenter's name: http or https only."),
+    )
     body = models.TextField(_("comment"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True

@@ -1,8 +1,11 @@
 """The moderation desk, as each role sees it. Permissions are checked on the server."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -263,3 +266,16 @@ def test_changelist_has_no_n_plus_one(client):
     with CaptureQueriesContext(connection) as many_queue:
         client.get(QUEUE)
     assert len(many_queue) == len(few_queue)
+
+
+def test_row_buttons_post_with_the_changelists_csrf_token(queue):
+    browser = Client(enforce_csrf_checks=True)
+    login(browser, "Moderators")
+    html = browser.get(CHANGELIST).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    url = reverse("admin:comments_comment_moderate", args=[queue[1].pk, "reject"])
+    assert browser.post(url, {"moderate": "reject"}).status_code == 403
+    response = browser.post(url, {"csrfmiddlewaretoken": token, "moderate": "reject"})
+    assert response.status_code == 302
+    queue[1].refresh_from_db()
+    assert queue[1].status == "rejected"
