@@ -140,9 +140,21 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """The shape of every article card: one query for the articles, a few prefetches."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order")),
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related(
+                models.Prefetch(
+                    "authors", queryset=Author.objects.order_by("articleauthor__order")
+                ),
+            )
+            .with_comment_count()
         )
+
+    def with_comment_count(self):
+        """`comment_count`: the story's approved comments (comments app), in the same query."""
+        from comments.models import approved_count_subquery
+
+        return self.annotate(comment_count=approved_count_subquery())
 
 
 class Article(models.Model):

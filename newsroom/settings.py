@@ -260,3 +260,23 @@ LOGGING = {
         "django.server": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Comments and moderation (comments app; defaults in comments/conf.py, documented in README).
+COMMENTS_PREMODERATE = env_bool("COMMENTS_PREMODERATE", default=True)
+COMMENTS_TRUST_RETURNING = env_bool("COMMENTS_TRUST_RETURNING", default=True)
+COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
+COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")
+COMMENTS_BLOCKED_WORDS = env_list("COMMENTS_BLOCKED_WORDS")
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 14)
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 3000)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
+COMMENTS_CLIENT_IP_HEADER = env("COMMENTS_CLIENT_IP_HEADER", "REMOTE_ADDR")
+COMMENTS_NOTIFY = env("COMMENTS_NOTIFY", "immediate")
+COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
+COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 90)
+if COMMENTS_NOTIFY not in {"immediate", "digest", "off"}:
+    raise ImproperlyConfigured("COMMENTS_NOTIFY must be immediate, digest or off.")

@@ -60,3 +60,22 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+# Comments (comments app)
+from comments.models import Comment  # noqa: E402
+
+
+class CommentFactory(DjangoModelFactory):
+    """An approved comment on a published story, unless told otherwise."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    body = factory.Sequence(lambda n: f"A thoughtful comment, number {n}.")
+    status = Comment.Status.APPROVED
+    ip_address = "203.0.113.7"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"

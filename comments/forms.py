@@ -1,0 +1,173 @@
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.core import signing
+from django.core.validators import URLValidator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from comments.conf import setting
+from comments.models import Comment
+
+TOKEN_SALT = "comments.form.token"  # noqa: S105 (a signing salt, not a secret)
+HONEYPOT = "phone_number"
+
+
+def make_token(article, now=None):
+    """A signed 'story:time' stamp: the form must come back neither too soon nor too late."""
+    stamp = int(now if now is not None else time.time())
+    return signing.Signer(salt=TOKEN_SALT).sign(f"{article.pk}:{stamp}")
+
+
+class CommentForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": _("Enter a web address starting with http:// or https://.")},
+    )
+    remember = forms.BooleanField(
+        label=_("Save my name and email in this browser for the next time I comment"),
+        required=False,
+    )
+    phone_number = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "website", "body"]
+        labels = {"name": _("Name"), "email": _("Email"), "body": _("Comment")}
+        help_texts = {"email": ""}  # the form's notice says it: never published
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, article, **kwargs):
+        self.article = article
+        super().__init__(*args, **kwargs)
+        max_length = setting("MAX_LENGTH")
+        self.fields["body"].widget.attrs["maxlength"] = str(max_length)
+        self.fields["website"].widget.attrs["autocomplete"] = "url"
+        if not self.is_bound:
+            self.initial["token"] = make_token(article)
+        self.helper = FormHelper()
+        self.helper.form_id = "comment-form"
+        self.helper.form_action = reverse("comments:post", kwargs={"article_id": article.pk})
+        self.helper.layout = Layout(
+            Field("name"),
+            Field("email"),
+            Field("website"),
+            Field("body"),
+            Field("remember"),
+            Div(HONEYPOT, css_class="visually-hidden", aria_hidden="true"),
+            Field("token"),
+            Field("parent"),
+            Submit("submit", _("Post comment")),
+        )
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.data.get(HONEYPOT, "").strip()) if self.is_bound else False
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please tell us your name."))
+        return name
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        max_length = setting("MAX_LENGTH")
+        if not body:
+            raise forms.ValidationError(_("Please write a comment."))
+        if len(body) > max_length:
+            raise forms.ValidationError(
+                _("Comments can be %(max)s characters at most; yours has %(n)s.")
+                % {"max": f"{max_length:,}", "n": f"{len(body):,}"}
+            )
+        return body
+
+    def clean_token(self):
+        try:
+            value = signing.Signer(salt=TOKEN_SALT).unsign(self.cleaned_data["token"])
+            article_pk, stamp = value.split(":")
+            article_pk, stamp = int(article_pk), int(stamp)
+        except (signing.BadSignature, ValueError):
+            raise forms.ValidationError(
+                _("This form could not be checked. Please send your comment again.")
+            ) from None
+        if article_pk != self.article.pk:
+            raise forms.ValidationError(_("This form belongs to another story."))
+        age = time.time() - stamp
+        if age < setting("MIN_SECONDS"):
+            raise forms.ValidationError(
+                _(
+                    "That was faster than anyone can type. Please check your comment and send it again."
+                )
+            )
+        if age > setting("MAX_AGE_SECONDS"):
+            raise forms.ValidationError(
+                _("This form was opened more than two hours ago. Please send your comment again.")
+            )
+        return self.cleaned_data["token"]
+
+    def clean_parent(self):
+        pk = self.cleaned_data.get("parent")
+        if not pk:
+            return None
+        parent = Comment.objects.visible().filter(pk=pk, article=self.article).first()
+        if parent is None:
+            raise forms.ValidationError(_("The comment you are replying to is not on this story."))
+        if not parent.can_be_replied_to:
+            raise forms.ValidationError(_("This conversation cannot go any deeper."))
+        return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if setting("DUPLICATE_CHECK") and (
+            Comment.objects.filter(
+                article=self.article, email=cleaned["email"], body=cleaned["body"]
+            ).exists()
+        ):
+            self.add_error("body", _("You have already posted this comment on this story."))
+        return cleaned
+
+    def _post_clean(self):
+        # The story and parent are set by the view; skip the model's own clean() here.
+        pass
+
+    def hidden_field_errors(self):
+        """Errors of the hidden fields, which crispy-forms does not show: drawn above the form."""
+        errors = []
+        for name in ("token", "parent"):
+            errors.extend(self.errors.get(name, []))
+        return errors
+
+    def build_comment(self, request_meta):
+        data = self.cleaned_data
+        return Comment(
+            article=self.article,
+            parent=data.get("parent"),
+            name=data["name"],
+            email=data["email"],
+            website=data.get("website", ""),
+            body=data["body"],
+            remember=bool(data.get("remember")),
+            **request_meta,
+        )

@@ -1,0 +1,34 @@
+"""A fixed-window counter per client IP in the cache, so it holds across app servers."""
+
+import hashlib
+
+from django.core.cache import cache
+
+from comments.conf import setting
+
+
+def client_ip(request):
+    """The client's address from the header named by COMMENTS_CLIENT_IP_HEADER.
+
+    Behind a proxy set it to e.g. HTTP_X_FORWARDED_FOR (the first address is taken).
+    """
+    value = request.META.get(setting("CLIENT_IP_HEADER")) or request.META.get("REMOTE_ADDR", "")
+    return value.split(",")[0].strip() or None
+
+
+def hit(request, bucket):
+    """Count one attempt; return False once the client is over COMMENTS_RATE_LIMIT a window."""
+    limit = setting("RATE_LIMIT")
+    if not limit:
+        return True
+    window = setting("RATE_WINDOW_SECONDS")
+    ip = client_ip(request) or "unknown"
+    digest = hashlib.sha256(ip.encode()).hexdigest()[:32]
+    key = f"comments:rate:{bucket}:{digest}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit

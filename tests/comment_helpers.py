@@ -1,0 +1,53 @@
+"""Shared helpers for the comments tests."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from comments.forms import make_token
+
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+
+
+def form_data(article, **overrides):
+    """A valid comment form submission, stamped a minute ago."""
+    data = {
+        "name": "Ada Reader",
+        "email": "ada@example.org",
+        "website": "",
+        "body": "I was at the meeting and it went on for hours.",
+        "phone_number": "",
+        "token": make_token(article, now=time.time() - 60),
+        "parent": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_comment(client, article, **overrides):
+    from django.urls import reverse
+
+    return client.post(
+        reverse("comments:post", kwargs={"article_id": article.pk}),
+        form_data(article, **overrides),
+        HTTP_USER_AGENT=BROWSER_UA,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class BrokenEmailBackend:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")

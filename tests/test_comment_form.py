@@ -1,0 +1,297 @@
+"""Every way a comment can be refused: the reason is shown, and the reader's text survives."""
+
+import json
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.forms import make_token
+from comments.models import Comment
+from tests.comment_helpers import BROWSER_UA, _fresh_cache, form_data, post_comment  # noqa: F401
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+BLNS = json.loads((Path(__file__).parent / "data" / "blns.json").read_text())
+# Markup the comment block and form pages draw themselves; anything else would be injected.
+PAGE_TAGS = {
+    "h1", "h2", "h3", "li", "article", "header", "strong", "time", "div", "p", "br", "footer",
+    "a", "form", "input", "button", "ol", "ul", "em", "span", "label", "textarea", "small",
+}  # fmt: skip
+BODY = "I was at the meeting: keep this text, please."
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory()
+
+
+def refused(response, field_error=None, existing=0):
+    """A refused post: 400, the text kept in the textarea, and the reason next to the field."""
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert BODY.replace(":", ":") in html
+    assert Comment.objects.count() == existing
+    if field_error:
+        assert field_error in html
+    return html
+
+
+@pytest.mark.parametrize("field", ["name", "email"])
+def test_missing_required_field(client, article, field):
+    html = refused(post_comment(client, article, body=BODY, **{field: ""}))
+    assert "This field is required." in html
+
+
+def test_missing_body(client, article):
+    response = post_comment(client, article, body="   ", name="Kept Name")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This field is required." in html or "Please write a comment." in html
+    assert 'value="Kept Name"' in html
+
+
+def test_error_sits_next_to_its_field(client, article):
+    html = refused(post_comment(client, article, body=BODY, email="not-an-email"))
+    assert 'id="error_1_id_email"' in html
+    assert "Enter a valid email address." in html
+    assert 'value="not-an-email"' in html
+    assert 'value="Ada Reader"' in html
+
+
+def test_body_over_3000_characters(client, article):
+    body = BODY + "x" * (3001 - len(BODY))
+    response = post_comment(client, article, body=body)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Comments can be 3,000 characters at most; yours has 3,001." in html
+    assert body in html
+    assert Comment.objects.count() == 0
+
+
+def test_body_of_exactly_3000_characters_is_taken(client, article):
+    assert post_comment(client, article, body="y" * 3000).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "website",
+    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,hi", "ftp://example.org/x"],
+)
+def test_website_must_be_http_or_https(client, article, website):
+    refused(
+        post_comment(client, article, body=BODY, website=website),
+        "Enter a web address starting with http:// or https://.",
+    )
+
+
+def test_website_without_scheme_gets_https(client, article):
+    post_comment(client, article, website="example.org")
+    assert Comment.objects.get().website == "https://example.org"
+
+
+def test_honeypot_is_silently_spam(client, article):
+    response = post_comment(client, article, phone_number="+1 555 0100")
+    assert response.status_code == 302
+    assert response["Location"].endswith("#comments")
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    # The bot sees the same answer as a held comment.
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Your comment is awaiting moderation" in page
+
+
+def test_too_fast(client, article):
+    html = refused(
+        post_comment(client, article, body=BODY, token=make_token(article)),
+        "That was faster than anyone can type.",
+    )
+    assert "Please check your comment and send it again." in html
+
+
+def test_expired_timestamp(client, article):
+    stale = make_token(article, now=time.time() - 2 * 3600 - 5)
+    refused(
+        post_comment(client, article, body=BODY, token=stale),
+        "This form was opened more than two hours ago.",
+    )
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "1:2:3"])
+def test_tampered_timestamp(client, article, token):
+    html = refused(post_comment(client, article, body=BODY, token=token))
+    assert "Please send your comment again." in html or "This field is required." in html
+
+
+def test_timestamp_of_another_story(client, article):
+    other = ArticleFactory()
+    refused(
+        post_comment(client, article, body=BODY, token=make_token(other, now=time.time() - 60)),
+        "This form belongs to another story.",
+    )
+
+
+def test_refused_form_gets_a_fresh_usable_timestamp(client, article, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    response = post_comment(client, article, body=BODY, email="bad")
+    token = response.context["form"].data["token"]
+    assert post_comment(client, article, body=BODY, token=token).status_code == 302
+
+
+def test_duplicate(client, article):
+    assert post_comment(client, article, body=BODY).status_code == 302
+    response = post_comment(client, article, body=BODY)
+    assert response.status_code == 400
+    assert "You have already posted this comment on this story." in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_closed_by_switch(client):
+    article = ArticleFactory(comments_enabled=False)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed for this story." in page
+    assert "Post your comments" not in page
+    response = post_comment(client, article, body=BODY)
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(("days", "is_open"), [(13, True), (15, False)])
+def test_closed_after_fourteen_days(client, days, is_open):
+    article = ArticleFactory(publish_at=timezone.now() - timezone.timedelta(days=days))
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert ("Post your comments" in page) is is_open
+    assert (post_comment(client, article).status_code == 302) is is_open
+
+
+def test_unknown_or_unpublished_story(client):
+    draft = ArticleFactory(status="draft", publish_at=None)
+    assert post_comment(client, draft).status_code == 404
+    url = reverse("comments:post", kwargs={"article_id": 999999})
+    assert client.post(url, {}, HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+
+
+def test_reply_to_a_comment_of_another_story_is_refused(client, article):
+    elsewhere = CommentFactory()
+    response = post_comment(client, article, body=BODY, parent=str(elsewhere.pk))
+    refused(response, "The comment you are replying to is not on this story.", existing=1)
+
+
+def test_reply_beyond_max_depth_is_refused(client, article):
+    top = CommentFactory(article=article)
+    second = CommentFactory(article=article, parent=top)
+    third = CommentFactory(article=article, parent=second)
+    response = post_comment(client, article, body=BODY, parent=str(third.pk))
+    assert response.status_code == 400
+    assert "This conversation cannot go any deeper." in response.content.decode()
+
+
+def test_csrf_is_enforced(article):
+    csrf_client = Client(enforce_csrf_checks=True)
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    response = csrf_client.post(url, form_data(article), HTTP_USER_AGENT=BROWSER_UA)
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+def test_sixth_post_in_a_minute_gets_429_and_keeps_the_text(client, article, settings):
+    settings.COMMENTS_RATE_LIMIT = 5
+    for n in range(5):
+        assert post_comment(client, article, body=f"Comment {n}").status_code == 302
+    response = post_comment(client, article, body=BODY, name="Sixth Poster")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert BODY in html
+    assert 'value="Sixth Poster"' in html
+    assert "Too many comments at once" in html
+    assert Comment.objects.count() == 5
+
+
+def test_rate_limit_is_per_ip(client, article, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    assert post_comment(client, article, body="one").status_code == 302
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    data = form_data(article, body="two")
+    assert other.post(url, data, HTTP_USER_AGENT=BROWSER_UA).status_code == 302
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def assert_inert(html, allowed_tags):
+    """Only the page's own markup: no foreign tags, no event handlers, no script URLs."""
+    collector = TagCollector()
+    collector.feed(html)
+    for tag, attrs in collector.tags:
+        assert tag in allowed_tags, tag
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in {"href", "src", "action", "formaction"}:
+                assert not (value or "").strip().lower().startswith("javascript:"), (tag, value)
+
+
+@pytest.fixture
+def open_settings(settings):
+    settings.COMMENTS_RATE_LIMIT = 0
+    settings.COMMENTS_DUPLICATE_CHECK = False
+    settings.COMMENTS_PER_PAGE = 1000
+    settings.COMMENTS_PREMODERATE = False
+    settings.COMMENTS_HOLD_LINKS = 0
+    return settings
+
+
+def test_naughty_strings_as_names_and_bodies_are_rendered_inert(client, article, open_settings):
+    baseline = client.get(article.get_absolute_url()).content.decode()
+    base_tags = {tag for tag, _attrs in _tags(baseline)}
+    taken = 0
+    for text in BLNS:
+        if not text.strip():
+            continue
+        response = post_comment(client, article, name=text[:80], body=text, email="n@example.org")
+        assert response.status_code in (302, 400), text
+        if response.status_code == 400:
+            assert_inert(response.content.decode(), base_tags | PAGE_TAGS)
+        else:
+            taken += 1
+    assert taken > 400
+    assert Comment.objects.visible().count() == taken
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert_inert(
+        html,
+        base_tags | PAGE_TAGS,
+    )
+    assert "<script>alert(123)</script>" not in html
+    assert "&lt;script&gt;alert(123)&lt;/script&gt;" in html
+
+
+def test_naughty_strings_as_websites_are_refused_or_inert(client, article, open_settings):
+    base_tags = {
+        tag for tag, _attrs in _tags(client.get(article.get_absolute_url()).content.decode())
+    }
+    for n, text in enumerate(BLNS):
+        response = post_comment(client, article, website=text, body=f"Website test {n}")
+        assert response.status_code in (302, 400), text
+        assert_inert(response.content.decode(), base_tags | PAGE_TAGS)
+    for comment in Comment.objects.exclude(website=""):
+        assert comment.website.startswith(("http://", "https://"))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert_inert(
+        html,
+        base_tags | PAGE_TAGS,
+    )
+
+
+def _tags(html):
+    collector = TagCollector()
+    collector.feed(html)
+    return collector.tags
