@@ -133,6 +133,21 @@ class Image(models.Model):
         chosen = next((w for w in widths if w >= width), widths[-1])
         return self.file.storage.url(self.renditions[str(chosen)][fmt])
 
+    def rendition_file(self, width, fmt="jpeg"):
+        """(url, byte size, width, height) of the rendition closest to `width`.
+
+        The size was recorded at upload; only renditions made before that ask the storage.
+        """
+        if not self.renditions:
+            return self.file.url, self.file.size, self.width, self.height
+        widths = sorted(int(w) for w in self.renditions)
+        chosen = next((w for w in widths if w >= width), widths[-1])
+        entry = self.renditions[str(chosen)]
+        size = entry.get(f"{fmt}_bytes")
+        if size is None:
+            size = self.file.storage.size(entry[fmt])
+        return self.file.storage.url(entry[fmt]), size, chosen, entry.get("height")
+
 
 # The one definition of what search reads, and how much each part weighs.
 SEARCH_CONFIG = "english"

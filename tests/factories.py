@@ -60,3 +60,40 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+# --- Reader site (issue 4) ---------------------------------------------------------------
+
+
+def _png_bytes(width=1200, height=800, color=(40, 90, 140)):
+    import io
+
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(out, "PNG")
+    return out.getvalue()
+
+
+class ImageFactory(DjangoModelFactory):
+    """A real (small) picture, so renditions are made as on upload."""
+
+    class Meta:
+        model = "articles.Image"
+
+    file = factory.LazyFunction(
+        lambda: __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(
+            _png_bytes(), name="picture.png"
+        )
+    )
+    alt_text = "Councillors voting in the chamber"
+    caption = "The vote in the council chamber."
+    credit = "Jane Photographer"
+
+
+class CorrectionFactory(DjangoModelFactory):
+    class Meta:
+        model = "articles.Correction"
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version of this story misspelled the councillor's name."
