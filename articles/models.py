@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -366,9 +366,10 @@ class Article(models.Model):
 
     def update_search_vector(self):
         """Recompute the stored search vector (PostgreSQL only; SQLite search uses LIKE)."""
-        if connection.vendor != "postgresql":
+        db = self._state.db or "default"
+        if connections[db].vendor != "postgresql":
             return
-        Article.objects.filter(pk=self.pk).update(search_vector=SEARCH_VECTOR)
+        Article.objects.using(db).filter(pk=self.pk).update(search_vector=SEARCH_VECTOR)
 
     def _stamp_publication(self):
         """Fix the first-publication time the first time the story goes (or is set to go) live.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -106,7 +106,7 @@ def _search_postgresql(parsed, queryset):
         .annotate(
             rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
             excerpt_source=SearchHeadline(
-                Concat("standfirst", Value(" "), "body"),
+                Concat("standfirst", Value(" "), "body", output_field=TextField()),
                 query,
                 config=SEARCH_CONFIG,
                 start_sel=_START,
@@ -138,7 +138,7 @@ def excerpt(article):
     source = getattr(article, "excerpt_source", None)
     if source is None:
         return escape(article.standfirst)
-    text = html.unescape(strip_tags(source))
+    text = " ".join(html.unescape(strip_tags(source)).split())
     out, open_mark = [], False
     for piece in re.split(f"([{_START}{_STOP}])", text):
         if piece == _START and not open_mark:
