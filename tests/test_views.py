@@ -28,7 +28,6 @@ def html(response):
 
 def test_story_page_shows_every_part(client):
     story = full_story(n=2, show_updated=True, byline="Staff and agencies")
-    story.authors.first()
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200
     page = html(response)
