@@ -137,7 +137,8 @@ class ArticleDetailView(StoryMixin, DetailView):
                 return redirect(old.article, permanent=True)
             raise
         article = self.object
-        set_last_modified(response, article.updated_at, article.publish_at)
+        corrected = [correction.date for correction in article.corrections.all()]
+        set_last_modified(response, article.updated_at, article.publish_at, *corrected)
         return private_page(response) if self.preview else response
 
 
