@@ -65,14 +65,15 @@ class ArticleFactory(DjangoModelFactory):
 # --- Reader site (issue 4) ---------------------------------------------------------------
 
 
-def _png_bytes(width=1200, height=800, color=(40, 90, 140)):
+def _picture_file(width=1200, height=800, color=(40, 90, 140)):
     import io
 
+    from django.core.files.base import ContentFile
     from PIL import Image as PILImage
 
     out = io.BytesIO()
     PILImage.new("RGB", (width, height), color).save(out, "PNG")
-    return out.getvalue()
+    return ContentFile(out.getvalue(), name="picture.png")
 
 
 class ImageFactory(DjangoModelFactory):
@@ -81,11 +82,7 @@ class ImageFactory(DjangoModelFactory):
     class Meta:
         model = "articles.Image"
 
-    file = factory.LazyFunction(
-        lambda: __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(
-            _png_bytes(), name="picture.png"
-        )
-    )
+    file = factory.LazyFunction(_picture_file)
     alt_text = "Councillors voting in the chamber"
     caption = "The vote in the council chamber."
     credit = "Jane Photographer"
