@@ -158,6 +158,9 @@ def make_renditions(image_field):
                     f"{folder}/{width}.{ext}", ContentFile(out.getvalue())
                 )
                 entry[fmt] = name
+                # Feeds need each file's length (RSS enclosures); knowing it now saves a
+                # storage round trip (an S3 HEAD) per item per feed request.
+                entry[f"{fmt}_bytes"] = len(out.getvalue())
             entry["height"] = height
             renditions[str(width)] = entry
     return renditions

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -131,6 +132,30 @@ class Image(models.Model):
         widths = sorted(int(w) for w in self.renditions)
         chosen = next((w for w in widths if w >= width), widths[-1])
         return self.file.storage.url(self.renditions[str(chosen)][fmt])
+
+    def rendition_file(self, width, fmt="jpeg"):
+        """(url, byte size, width, height) of the rendition closest to `width`.
+
+        The size was recorded at upload; only renditions made before that ask the storage.
+        """
+        if not self.renditions:
+            return self.file.url, self.file.size, self.width, self.height
+        widths = sorted(int(w) for w in self.renditions)
+        chosen = next((w for w in widths if w >= width), widths[-1])
+        entry = self.renditions[str(chosen)]
+        size = entry.get(f"{fmt}_bytes")
+        if size is None:
+            size = self.file.storage.size(entry[fmt])
+        return self.file.storage.url(entry[fmt]), size, chosen, entry.get("height")
+
+
+# The one definition of what search reads, and how much each part weighs.
+SEARCH_CONFIG = "english"
+SEARCH_VECTOR = (
+    SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -298,6 +323,9 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=0, editable=False
     )
+    # Full-text search (PostgreSQL): headline A, standfirst B, body C. Written by save();
+    # the GIN index on it is made by migration 0003 on PostgreSQL only.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -344,8 +372,16 @@ class Article(models.Model):
                 "body", "word_count", "reading_time", "publish_at", "first_published_at", "pub_date",
             }  # fmt: skip
         super().save(*args, **kwargs)
+        self.update_search_vector()
         if old_path and old_path != self.get_absolute_url():
             ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+
+    def update_search_vector(self):
+        """Recompute the stored search vector (PostgreSQL only; SQLite search uses LIKE)."""
+        db = self._state.db or "default"
+        if connections[db].vendor != "postgresql":
+            return
+        Article.objects.using(db).filter(pk=self.pk).update(search_vector=SEARCH_VECTOR)
 
     def _stamp_publication(self):
         """Fix the first-publication time the first time the story goes (or is set to go) live.

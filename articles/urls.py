@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, views
 
 
 class FourDigitYear:
@@ -35,8 +35,17 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="article",
     ),
+    path("<yyyy:year>/", views.DateArchiveView.as_view(), name="archive_year"),
+    path("<yyyy:year>/<mm:month>/", views.DateArchiveView.as_view(), name="archive_month"),
+    path("<yyyy:year>/<mm:month>/<mm:day>/", views.DateArchiveView.as_view(), name="archive_day"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
 ]

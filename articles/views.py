@@ -1,54 +1,262 @@
+"""The reader site: stories, listings, archives, search and robots.txt.
+
+Every query of what readers may see starts from `Article.objects.published()`; every list of
+cards is shaped by `for_listing()`. Public pages go through `articles.http.public_cache`.
+"""
+
+import datetime
+from urllib.parse import quote
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import Http404
+from django.db.models import Count, F, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import jsonld
+from articles import search as reader_search
+from articles.http import private_page, public_cache, set_last_modified
 from articles.models import Article, ArticleRedirect, Author, Section
+
+RELATED_LIMIT = 5
+TOP_STORIES = 6
+LATEST_PER_SECTION = 4
+
+
+def reader_stories():
+    """Published stories in card shape, without the columns no card shows."""
+    return Article.objects.published().for_listing().defer("search_vector", "body")
+
+
+def story_queryset(queryset):
+    """A story page's shape: the card shape plus tags and corrections in one query each."""
+    return queryset.defer("search_vector").prefetch_related("tags", "corrections")
+
+
+def related_stories(article, limit=RELATED_LIMIT):
+    """Curated links first (in the editor's order), then stories sharing the most tags.
+
+    Only published stories, never the story itself; two queries whatever the numbers.
+    """
+    light = ("id", "headline", "slug", "pub_date", "publish_at")
+    curated = list(
+        Article.objects.published()
+        .filter(linked_from__article=article)
+        .exclude(pk=article.pk)
+        .order_by("linked_from__order", "linked_from__pk")
+        .only(*light)[:limit]
+    )
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    if len(curated) < limit and tag_ids:
+        curated += (
+            Article.objects.published()
+            .filter(tags__in=tag_ids)
+            .exclude(pk__in=[article.pk, *(story.pk for story in curated)])
+            .annotate(shared_tags=Count("pk"))
+            .order_by("-shared_tags", "-publish_at", "-pk")
+            .only(*light)[: limit - len(curated)]
+        )
+    return curated
+
+
+def share_links(article):
+    """Plain share links: no third-party script runs on our pages."""
+    url = quote(jsonld.absolute(article.get_absolute_url()), safe="")
+    text = quote(article.headline, safe="")
+    return [
+        ("Email", f"mailto:?subject={text}&body={url}"),
+        ("Bluesky", f"https://bsky.app/intent/compose?text={text}%20{url}"),
+        ("X", f"https://x.com/intent/post?url={url}&text={text}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ("WhatsApp", f"https://wa.me/?text={text}%20{url}"),
+    ]
+
+
+def last_modified_of(articles):
+    return [moment for article in articles for moment in (article.updated_at, article.publish_at)]
+
+
+def parse_date(year, month=1, day=1):
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as error:
+        raise Http404("No such date.") from error
+
+
+class StoryMixin:
+    """What a story page shows around the story itself."""
+
+    context_object_name = "article"
+    template_name = "articles/article_detail.html"
+    preview = False
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            preview=self.preview,
+            related=related_stories(article),
+            share_links=share_links(article),
+            structured_data=jsonld.story_graph(article),
+            canonical=jsonld.canonical_url(article),
+            share_image=jsonld.share_image(article),
+            **kwargs,
+        )
+
+
+@method_decorator(public_cache, name="dispatch")
+class ArticleDetailView(StoryMixin, DetailView):
+    """A story at its dated address. Staff who may view stories also see unpublished ones."""
+
+    def get_queryset(self):
+        return story_queryset(Article.objects.published().for_listing())
+
+    def get_object(self, queryset=None):
+        k = self.kwargs
+        where = {"pub_date": parse_date(k["year"], k["month"], k["day"]), "slug": k["slug"]}
+        article = self.get_queryset().filter(**where).first()
+        if article is None and self.request.user.has_perm("articles.view_article"):
+            article = story_queryset(Article.objects.for_listing()).filter(**where).first()
+            self.preview = article is not None
+        if article is None:
+            raise Http404("No story at this address.")
+        return article
+
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article")
+            old = moved.first()
+            if old is not None and old.article.is_published:
+                return redirect(old.article, permanent=True)
+            raise
+        article = self.object
+        corrected = [correction.date for correction in article.corrections.all()]
+        set_last_modified(response, article.updated_at, article.publish_at, *corrected)
+        return private_page(response) if self.preview else response
+
+
+class ArticlePreviewView(PermissionRequiredMixin, StoryMixin, DetailView):
+    """Any story, in any status, on the reader template: for staff who may view stories."""
+
+    permission_required = "articles.view_article"
+    login_url = reverse_lazy("admin:login")
+    preview = True
+
+    def get_queryset(self):
+        return story_queryset(Article.objects.for_listing())
+
+    def get(self, request, *args, **kwargs):
+        return private_page(super().get(request, *args, **kwargs))
 
 
 class ArticleListMixin:
-    """What every story listing shares: published stories, shaped once, paginated."""
+    """What every story listing shares: published stories in card shape, paginated, cached."""
 
     paginate_by = 20
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    feed_url = None
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return reader_stories()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return set_last_modified(response, *last_modified_of(context["object_list"]))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(feed_url=self.feed_url, **kwargs)
 
 
-class HomeView(ArticleListMixin, ListView):
+@method_decorator(public_cache, name="dispatch")
+class HomeView(TemplateView):
+    """The lead (newest featured story), top stories by priority, then latest per section."""
+
     template_name = "articles/home.html"
-    paginate_by = None
 
-    def get_queryset(self):
-        return super().get_queryset()[:20]
+    def get_context_data(self, **kwargs):
+        stories = reader_stories()
+        # Each list is one query; the authors of all of them are fetched together at the end.
+        plain = stories.prefetch_related(None)
+        lead = plain.filter(featured=True).first()
+        top = list(
+            plain.exclude(pk=getattr(lead, "pk", None)).order_by(
+                "-priority", "-publish_at", "-pk"
+            )[: TOP_STORIES + (0 if lead else 1)]
+        )
+        if lead is None and top:
+            lead = top.pop(0)
+        shown = [story.pk for story in [lead, *top] if story]
+        latest = list(
+            plain.exclude(pk__in=shown)
+            .annotate(
+                rank_in_section=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("publish_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank_in_section__lte=LATEST_PER_SECTION)
+            .order_by("section__order", "section__name", "-publish_at", "-pk")
+        )
+        everything = [story for story in [lead, *top, *latest] if story]
+        prefetch_related_objects(everything, *stories._prefetch_related_lookups)
+        by_section = {}
+        for story in latest:
+            by_section.setdefault(story.section, []).append(story)
+        self.shown = everything
+        return super().get_context_data(
+            lead=lead, top_stories=top, sections=list(by_section.items()), **kwargs
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return set_last_modified(response, *last_modified_of(self.shown))
 
 
+@method_decorator(public_cache, name="dispatch")
 class SectionView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.feed_url = reverse("articles:section_feed", kwargs={"slug": self.section.slug})
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(listing_title=self.section.name, **kwargs)
+        return super().get_context_data(
+            listing_title=self.section.name,
+            listing_description=self.section.description,
+            section=self.section,
+            **kwargs,
+        )
 
 
+@method_decorator(public_cache, name="dispatch")
 class TagView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.feed_url = reverse("articles:tag_feed", kwargs={"slug": self.tag.slug})
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(listing_title=self.tag.name, **kwargs)
+        return super().get_context_data(
+            listing_title=f"Stories tagged “{self.tag.name}”", tag=self.tag, **kwargs
+        )
 
 
+@method_decorator(public_cache, name="dispatch")
 class AuthorView(ArticleListMixin, ListView):
+    template_name = "articles/author_detail.html"
+
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.feed_url = reverse("articles:author_feed", kwargs={"slug": self.author.slug})
         return super().get_queryset().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
@@ -57,45 +265,66 @@ class AuthorView(ArticleListMixin, ListView):
         )
 
 
-class ArticleDetailView(DetailView):
-    context_object_name = "article"
+@method_decorator(public_cache, name="dispatch")
+class DateArchiveView(ArticleListMixin, ListView):
+    """`/YYYY/`, `/YYYY/MM/` and `/YYYY/MM/DD/`: stories by first-publication date."""
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
-
-    def get_object(self, queryset=None):
-        k = self.kwargs
-        article = (
-            self.get_queryset()
-            .filter(pub_date__year=k["year"], pub_date__month=k["month"], pub_date__day=k["day"])
-            .filter(slug=k["slug"])
-            .first()
-        )
-        if article is None:
-            raise Http404("No story at this address.")
-        return article
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article")
-            old = moved.first()
-            if old is not None and old.article.is_published:
-                return redirect(old.article, permanent=True)
-            raise
-
-
-@method_decorator(never_cache, name="dispatch")
-class ArticlePreviewView(PermissionRequiredMixin, DetailView):
-    """Any story, in any status, on the reader template: for staff who may view stories."""
-
-    permission_required = "articles.view_article"
-    context_object_name = "article"
-    raise_exception = False
-
-    def get_queryset(self):
-        return Article.objects.for_listing()
+        year, month, day = (self.kwargs.get(part) for part in ("year", "month", "day"))
+        start = parse_date(year, month or 1, day or 1)
+        if day:
+            self.listing_title = f"Stories from {start:%-d %B %Y}"
+            span = {"pub_date": start}
+        elif month:
+            self.listing_title = f"Stories from {start:%B %Y}"
+            span = {"pub_date__year": year, "pub_date__month": month}
+        else:
+            self.listing_title = f"Stories from {year}"
+            span = {"pub_date__year": year}
+        return super().get_queryset().filter(**span)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
+        return super().get_context_data(listing_title=self.listing_title, **kwargs)
+
+
+@method_decorator(public_cache, name="dispatch")
+class SearchView(ArticleListMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")
+        self.problem = None
+        try:
+            parsed = reader_search.clean_query(self.query)
+        except reader_search.QueryProblem as problem:
+            self.problem = str(problem)
+            return Article.objects.none()
+        return reader_search.search(parsed, super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            listing_title="Search",
+            query=self.query[: reader_search.MAX_QUERY_LENGTH],
+            problem=self.problem,
+            max_query_length=reader_search.MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+        for article in context["object_list"]:
+            article.excerpt = reader_search.excerpt(article)
+        return context
+
+
+@require_safe
+@public_cache
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {jsonld.absolute(reverse('sitemap'))}",
+        f"Sitemap: {jsonld.absolute(reverse('news_sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

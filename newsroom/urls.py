@@ -1,13 +1,26 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.http import public_cache
+from articles.sitemaps import SITEMAPS, news_sitemap, sitemap_index
+from articles.views import robots_txt
 from newsroom import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        public_cache(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     path("", include("articles.urls")),
 ]
 

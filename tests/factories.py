@@ -79,3 +79,37 @@ class CommentFactory(DjangoModelFactory):
     status = Comment.Status.APPROVED
     ip_address = "203.0.113.7"
     user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
+
+
+# --- Reader site (issue 4) ---------------------------------------------------------------
+
+
+def _picture_file(width=1200, height=800, color=(40, 90, 140)):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(out, "PNG")
+    return ContentFile(out.getvalue(), name="picture.png")
+
+
+class ImageFactory(DjangoModelFactory):
+    """A real (small) picture, so renditions are made as on upload."""
+
+    class Meta:
+        model = "articles.Image"
+
+    file = factory.LazyFunction(_picture_file)
+    alt_text = "Councillors voting in the chamber"
+    caption = "The vote in the council chamber."
+    credit = "Jane Photographer"
+
+
+class CorrectionFactory(DjangoModelFactory):
+    class Meta:
+        model = "articles.Correction"
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version of this story misspelled the councillor's name."

@@ -1,0 +1,163 @@
+"""RSS 2.0 and Atom feeds of the latest stories, overall and per section, tag and author.
+
+Items carry permanent guids (a tag: URI from the story's id, so a changed slug or date never
+makes a reader's feed show it twice), author names but never email addresses, the section
+and tags as categories, the standfirst as summary and the lead image as an enclosure.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from taggit.models import Tag
+
+from articles.http import finish
+from articles.jsonld import absolute
+from articles.models import Author, Section
+from articles.views import reader_stories
+
+FEED_ITEMS = 30
+ENCLOSURE_WIDTH = 960
+
+
+class LatestStoriesFeed(Feed):
+    item_guid_is_permalink = False
+
+    @property
+    def language(self):
+        return settings.SITE_LANGUAGE
+
+    def __call__(self, request, *args, **kwargs):
+        return finish(request, super().__call__(request, *args, **kwargs))
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def link(self, obj=None):
+        return absolute(reverse("articles:home"))
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:feed"))
+
+    def stories(self, obj=None):
+        return reader_stories().prefetch_related("tags")
+
+    def items(self, obj=None):
+        return self.stories(obj)[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        published = timezone.localdate(item.first_published_at or item.publish_at)
+        return f"tag:{urlsplit(settings.SITE_URL).hostname},{published:%Y-%m-%d}:story/{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.first_published_at or item.publish_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.publish_at)
+
+    def item_author_name(self, item):
+        names = [author.name for author in item.authors.all()]
+        if item.byline:
+            names.append(item.byline)
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        return [item.section.name, *(tag.name for tag in item.tags.all())]
+
+    def _enclosure(self, item):
+        if item.lead_image is None or not item.lead_image.file:
+            return None
+        return item.lead_image.rendition_file(ENCLOSURE_WIDTH, "jpeg")
+
+    def item_enclosures(self, item):
+        found = self._enclosure(item)
+        if found is None:
+            return []
+        url, size, _width, _height = found
+        return [Enclosure(absolute(url), str(size), "image/jpeg")]
+
+
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:feed_atom"))
+
+
+class SectionFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:section_feed", kwargs={"slug": obj.slug}))
+
+    def stories(self, obj=None):
+        return super().stories().filter(section=obj)
+
+
+class TagFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
+
+    def description(self, obj=None):
+        return f"Stories tagged “{obj.name}” from {settings.SITE_NAME}."
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:tag_feed", kwargs={"slug": obj.slug}))
+
+    def stories(self, obj=None):
+        return super().stories().filter(tags=obj)
+
+
+class AuthorFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj=None):
+        return f"Stories by {obj.name} from {settings.SITE_NAME}."
+
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:author_feed", kwargs={"slug": obj.slug}))
+
+    def stories(self, obj=None):
+        return super().stories().filter(authors=obj)

@@ -1,0 +1,78 @@
+"""HTTP caching for the reader site.
+
+Anonymous GETs of stories, listings and feeds may be kept by browsers and shared caches
+(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`) and carry validators: an ETag hashed
+from the exact bytes sent, and Last-Modified from the data shown, so conditional requests get
+a 304. A response that holds anything personal (a signed-in user, a CSRF token in a form,
+a flash message) is private and never cached. Every response varies on Cookie, since a
+signed-in editor sees a different page at the same address.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+
+def is_personal(request):
+    """True when this visitor's response must not be shared with anyone else."""
+    if request.user.is_authenticated:
+        return True
+    # get_token() was called: the page holds a CSRF token tied to this visitor's cookie.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return True
+    messages = getattr(request, "_messages", None)
+    return messages is not None and len(messages) > 0
+
+
+def set_last_modified(response, *moments):
+    """Stamp Last-Modified with the latest of `moments` (None values are ignored)."""
+    moments = [moment for moment in moments if moment is not None]
+    if moments:
+        response["Last-Modified"] = http_date(max(moments).timestamp())
+    return response
+
+
+def finish(request, response):
+    patch_vary_headers(response, ("Cookie",))
+    if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+        return response
+    if is_personal(request):
+        add_never_cache_headers(response)
+        return response
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    if not response.streaming and not response.has_header("ETag"):
+        set_response_etag(response)
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+def public_cache(view):
+    """Decorate a reader view (function, or a class-based view's dispatch)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)) and not response.is_rendered:
+            response = response.render()
+        return finish(request, response)
+
+    return wrapped
+
+
+def private_page(response):
+    """Staff previews and other personal pages: never stored anywhere."""
+    patch_vary_headers(response, ("Cookie",))
+    add_never_cache_headers(response)
+    return response

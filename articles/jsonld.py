@@ -1,0 +1,128 @@
+"""Structured data (schema.org JSON-LD) for story pages.
+
+Built as plain dicts, then serialised with the escaping Django's `json_script` uses, so no
+value (a headline containing `</script>`, say) can end the script element early.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# The characters that could close or confuse a <script> element, as JSON escapes.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+IMAGE_WIDTHS = (1920, 1280, 640)
+
+
+def absolute(url):
+    """An absolute address on the public site (SITE_URL) for a path; full URLs pass through."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return settings.SITE_URL.split("//", 1)[0] + url
+    return settings.SITE_URL + ("" if url.startswith("/") else "/") + url
+
+
+def canonical_url(article):
+    return article.canonical_url or absolute(article.get_absolute_url())
+
+
+def publisher():
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute(reverse("articles:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static("img/logo.png")),
+            "width": 600,
+            "height": 60,
+        },
+    }
+
+
+def story_images(article):
+    image = article.lead_image
+    if image is None:
+        return []
+    urls = []
+    for width in IMAGE_WIDTHS:
+        url = absolute(image.rendition_url(width, "jpeg"))
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+def share_image(article):
+    """The picture social networks show: the lead image, else the publication's logo."""
+    if article.lead_image is None:
+        return absolute(static("img/logo.png"))
+    return absolute(article.lead_image.rendition_url(1280, "jpeg"))
+
+
+def news_article(article):
+    """The NewsArticle object; expects `authors` and `tags` prefetched (no queries)."""
+    published = article.first_published_at or article.publish_at
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url(article)},
+        "url": absolute(article.get_absolute_url()),
+        "headline": article.headline,
+        "description": article.description_for_search_engines,
+        "datePublished": published,
+        "dateModified": max(filter(None, [article.updated_at, article.publish_at])),
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+            for author in article.authors.all()
+        ],
+        "publisher": publisher(),
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "inLanguage": settings.SITE_LANGUAGE,
+        "isAccessibleForFree": True,
+    }
+    if not data["author"] and article.byline:
+        data["author"] = [{"@type": "Organization", "name": article.byline}]
+    if article.dateline:
+        data["dateline"] = article.dateline
+    if article.word_count:
+        data["wordCount"] = article.word_count
+    images = story_images(article)
+    if images:
+        data["image"] = images
+    return data
+
+
+def breadcrumbs(article):
+    trail = [
+        (settings.SITE_NAME, absolute(reverse("articles:home"))),
+        (article.section.name, absolute(article.section.get_absolute_url())),
+        (article.headline, absolute(article.get_absolute_url())),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def story_graph(article):
+    return [news_article(article), breadcrumbs(article)]
+
+
+def script_tag(data):
+    """`<script type="application/ld+json">` holding `data`, safe against breaking out."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )

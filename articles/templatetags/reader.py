@@ -1,0 +1,99 @@
+"""Template helpers for the reader site."""
+
+import re
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles import jsonld
+from articles.models import Section
+
+register = template.Library()
+
+# The `sizes` hints for each place a picture appears (container widths in site.css).
+SIZES = {
+    "story": "(min-width: 1200px) 760px, (min-width: 768px) 680px, 100vw",
+    "lead": "(min-width: 992px) 620px, 100vw",
+    "card": "(min-width: 768px) 200px, 100vw",
+}
+
+
+@register.simple_tag
+def nav_sections():
+    return list(Section.objects.only("name", "slug"))
+
+
+@register.filter
+def absolute(url):
+    """An absolute address on SITE_URL for a path."""
+    return jsonld.absolute(str(url))
+
+
+@register.simple_tag
+def default_share_image():
+    return jsonld.absolute(static("img/logo.png"))
+
+
+@register.simple_tag
+def json_ld(data):
+    return jsonld.script_tag(data)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current address with `page` set to `number` (page 1 drops it), other
+    parameters (a search query) kept."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    if number != 1:
+        params["page"] = number
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.simple_tag(takes_context=True)
+def canonical_here(context):
+    """SITE_URL + this path, keeping only a page number beyond the first."""
+    request = context["request"]
+    url = jsonld.absolute(request.path)
+    page = request.GET.get("page")
+    if page and page.isdigit() and page != "1":
+        url += f"?page={page}"
+    return url
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, place="story", loading="lazy", alt=None):
+    """A responsive <picture>: WebP and JPEG renditions with `srcset`/`sizes`."""
+    fallback_width = 960 if place != "card" else 320
+    return {
+        "image": image,
+        "sizes": SIZES.get(place, SIZES["story"]),
+        "webp": image.srcset("webp") if image.renditions else "",
+        "jpeg": image.srcset("jpeg") if image.renditions else "",
+        "src": image.rendition_url(fallback_width, "jpeg"),
+        "loading": loading,
+        "alt": image.alt_text if alt is None else alt,
+        "place": place,
+    }
+
+
+_FIRST_PARAGRAPH = re.compile(r"\s*<p>")
+
+
+@register.filter
+def story_body(article):
+    """The body, with the source/agency attribution at the start of the lead: "(AFP) - ".
+
+    The body was sanitised when it was saved; the attribution is escaped here.
+    """
+    body = article.body
+    if not article.source:
+        return mark_safe(body)  # noqa: S308 - sanitised on save
+    label = format_html('<span class="story-source">({}) - </span>', article.source)
+    first = _FIRST_PARAGRAPH.match(body)
+    if first:
+        return mark_safe(body[: first.end()] + label + body[first.end() :])  # noqa: S308
+    return mark_safe(f"<p>{label}</p>{body}")  # noqa: S308

@@ -1,0 +1,72 @@
+"""Query budgets: the story page and every listing cost the same whatever their size."""
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Correction, RelatedLink
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.reader_data import ago, full_story
+
+pytestmark = pytest.mark.django_db
+
+NOON = timezone.make_aware(timezone.datetime(2024, 5, 1, 12))
+STORY_BUDGET = 10
+LISTING_BUDGET = 8
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_story_page_query_budget(client, django_assert_max_num_queries, n):
+    story = full_story(n=n)
+    # Tag-related stories too, so the fill query returns rows.
+    for i in range(n):
+        ArticleFactory(section=story.section, tags=[f"tag-{i}"], publish_at=ago(days=1))
+    with django_assert_max_num_queries(STORY_BUDGET):
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert story.authors.count() == n and story.tags.count() == n
+    assert Correction.objects.filter(article=story).count() == n
+    assert RelatedLink.objects.filter(article=story).count() == n
+    assert len(response.context["related"]) == min(5, 2 * n)
+
+
+def _listing_data(n):
+    section = SectionFactory(slug="s")
+    author = AuthorFactory(slug="a")
+    for i in range(n):
+        ArticleFactory(
+            section=section,
+            authors=[author, AuthorFactory()],
+            tags=["t", f"x{i}"],
+            lead_image=ImageFactory() if i < 3 else None,
+            featured=i == 0,
+            priority=i % 3,
+            publish_at=NOON - timezone.timedelta(minutes=i),
+        )
+    return ArticleFactory(section=section, publish_at=NOON).pub_date
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_listing_query_budgets(client, django_assert_max_num_queries, n):
+    day = _listing_data(n)
+    urls = [
+        "/",
+        "/section/s/",
+        "/tag/t/",
+        "/author/a/",
+        f"/{day:%Y}/",
+        f"/{day:%Y/%m}/",
+        f"/{day:%Y/%m/%d}/",
+        "/search/?q=council",
+        "/feed/",
+        "/feed/atom/",
+        "/section/s/feed/",
+        "/tag/t/feed/",
+        "/author/a/feed/",
+    ]
+    for url in urls:
+        with django_assert_max_num_queries(LISTING_BUDGET):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        if "feed" not in url and url != "/":
+            assert response.context is not None, url
+            assert len(response.context["articles"]) >= min(n, 20), url

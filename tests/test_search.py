@@ -1,0 +1,146 @@
+import pytest
+
+from articles import search
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, q, **extra):
+    response = client.get("/search/", {"q": q, **extra})
+    assert response.status_code == 200
+    return response, [a.headline for a in response.context["articles"]]
+
+
+# --- Query parsing (no database) -------------------------------------------------------------
+
+
+def test_parse_phrases_prefixes_and_exclusions():
+    parsed = search.parse('"housing plan" council -roads')
+    assert parsed.phrases == [["housing", "plan"]]
+    assert parsed.words == ["council"]
+    assert parsed.excluded == ["roads"]
+    assert parsed.tsquery() == "('housing' <-> 'plan') & ('council':*) & (!'roads')"
+
+
+def test_parse_strips_tsquery_syntax():
+    parsed = search.parse("a:* & b | !c ' <-> (d) \"e")
+    assert parsed.tsquery() == "('a') & ('b') & ('c') & ('d') & ('e')"
+    assert not search.parse("&&& ||| ::: '''")
+
+
+def test_short_words_are_not_prefixes():
+    assert search.parse("uk").tsquery() == "('uk')"
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "Type a word or two"),
+        ("   ", "Type a word or two"),
+        ("x" * 500, "too long"),
+        ("!!! ???", "at least one word"),
+        (" ".join(["word"] * 20), "at most"),
+    ],
+)
+def test_empty_or_absurd_queries_get_a_helpful_page(client, q, message):
+    response, found = results(client, q)
+    assert found == []
+    assert message in response.content.decode()
+    assert 'name="q"' in response.content.decode()
+
+
+# --- Behaviour on any database ---------------------------------------------------------------
+
+
+def test_finds_published_stories_only(client):
+    ArticleFactory(headline="Council approves budget")
+    ArticleFactory(headline="Council draft", status=Article.Status.DRAFT)
+    ArticleFactory(headline="Roads reopen", body="<p>Traffic flows.</p>")
+    _r, found = results(client, "budget")
+    assert found == ["Council approves budget"]
+
+
+def test_exclusion_and_no_match(client):
+    ArticleFactory(headline="Council budget for roads")
+    ArticleFactory(headline="Council budget for schools")
+    _r, found = results(client, "budget -roads")
+    assert found == ["Council budget for schools"]
+    response, found = results(client, "zebra")
+    assert found == [] and "Nothing matched" in response.content.decode()
+
+
+def test_reader_query_is_escaped_in_the_page(client):
+    response, _found = results(client, "<script>alert(1)</script>")
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_search_results_are_paginated_keeping_the_query(client):
+    for i in range(21):
+        ArticleFactory(headline=f"Budget story {i}")
+    response, found = results(client, "budget")
+    assert len(found) == 20
+    assert 'href="?q=budget&amp;page=2"' in response.content.decode()
+    _r, found = results(client, "budget", page=2)
+    assert len(found) == 1
+    assert client.get("/search/", {"q": "budget", "page": 9}).status_code == 404
+
+
+# --- PostgreSQL full-text search -------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_headline_match_outranks_body_match(client):
+    ArticleFactory(
+        headline="Roads reopen", standfirst="", body="<p>The mayor spoke about the budget.</p>"
+    )
+    ArticleFactory(headline="Budget approved", standfirst="", body="<p>Money for roads.</p>")
+    ArticleFactory(headline="Schools", standfirst="A budget for schools", body="<p>Pupils.</p>")
+    _r, found = results(client, "budget")
+    assert found == ["Budget approved", "Schools", "Roads reopen"]
+
+
+@pytest.mark.postgres
+def test_prefix_stemming_and_phrases(client):
+    ArticleFactory(headline="Councillors meet", body="<p>A housing plan was agreed.</p>")
+    ArticleFactory(headline="Plan for housing", body="<p>Plan first, housing later.</p>")
+    _r, found = results(client, "counc")
+    assert found == ["Councillors meet"]
+    _r, found = results(client, '"housing plan"')
+    assert found == ["Councillors meet"]
+    _r, found = results(client, "housing plan")
+    assert set(found) == {"Councillors meet", "Plan for housing"}
+
+
+@pytest.mark.postgres
+def test_search_vector_is_kept_current_on_save(client):
+    story = ArticleFactory(headline="Before", body="<p>Nothing here.</p>")
+    assert results(client, "zeppelin")[1] == []
+    story.body = "<p>A zeppelin flew over.</p>"
+    story.save()
+    assert results(client, "zeppelin")[1] == ["Before"]
+
+
+@pytest.mark.postgres
+def test_excerpt_highlights_and_escapes(client):
+    ArticleFactory(
+        headline="Budget",
+        standfirst="",
+        body="<p>The budget &lt;b&gt; &amp; the <em>plan</em> were agreed.</p>",
+    )
+    response, _found = results(client, "budget")
+    excerpt = str(response.context["articles"][0].excerpt)
+    assert "<mark>budget</mark>" in excerpt
+    assert "&lt;b&gt; &amp; the plan were agreed" in excerpt and "<em>" not in excerpt
+    assert "<mark>budget</mark>" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("q", ["a:* & | !", "it's", "'; DROP TABLE x; --", "(((", "\\"])
+def test_hostile_queries_never_error(client, q):
+    ArticleFactory(headline="Anything")
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
