@@ -8,6 +8,7 @@ a flash message) is private and never cached. Every response varies on Cookie, s
 signed-in editor sees a different page at the same address.
 """
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -16,14 +17,23 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
-    set_response_etag,
 )
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+
+def mark_personal(request):
+    """Say that this response shows something of this visitor's own (kept private)."""
+    request._personal_response = True
+
+
+def mark_volatile(request, fragment):
+    """Leave `fragment` (e.g. a per-render form stamp) out of the ETag of this response."""
+    request.__dict__.setdefault("_volatile_fragments", []).append(str(fragment))
 
 
 def is_personal(request):
     """True when this visitor's response must not be shared with anyone else."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated or getattr(request, "_personal_response", False):
         return True
     # get_token() was called: the page holds a CSRF token tied to this visitor's cookie.
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -49,13 +59,21 @@ def finish(request, response):
         return response
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
     if not response.streaming and not response.has_header("ETag"):
-        set_response_etag(response)
+        set_content_etag(request, response)
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
         last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
         response=response,
     )
+
+
+def set_content_etag(request, response):
+    """ETag from the bytes sent, less the fragments that change on every render."""
+    content = response.content
+    for fragment in getattr(request, "_volatile_fragments", ()):
+        content = content.replace(fragment.encode(), b"")
+    response["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
 
 
 def public_cache(view):

@@ -12,6 +12,7 @@ from comments import moderation, ratelimit
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
+from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
 
 REMEMBER_COOKIE = "comment_author"
@@ -44,6 +45,7 @@ def comments_url(article):
     return f"{article.get_absolute_url()}#comments"
 
 
+@same_origin_post
 @require_POST
 def post_comment(request, article_id):
     """Take a reader's comment. Every refusal keeps the reader's text and says why."""
@@ -115,6 +117,7 @@ def reporter_hash(request, comment):
     ).hexdigest()
 
 
+@same_origin_post
 @require_POST
 def report_comment(request, pk):
     comment = get_object_or_404(

@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from comments.forms import make_token
 
+SAME_ORIGIN = "http://testserver"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 
 
@@ -32,6 +33,7 @@ def post_comment(client, article, **overrides):
         reverse("comments:post", kwargs={"article_id": article.pk}),
         form_data(article, **overrides),
         HTTP_USER_AGENT=BROWSER_UA,
+        HTTP_ORIGIN=SAME_ORIGIN,
     )
 
 

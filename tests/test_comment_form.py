@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from comments.forms import make_token
 from comments.models import Comment
-from tests.comment_helpers import BROWSER_UA, _fresh_cache, form_data, post_comment  # noqa: F401
+from tests.comment_helpers import (  # noqa: F401
+    BROWSER_UA,
+    SAME_ORIGIN,
+    _fresh_cache,
+    form_data,
+    post_comment,
+)
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +177,7 @@ def test_unknown_or_unpublished_story(client):
     draft = ArticleFactory(status="draft", publish_at=None)
     assert post_comment(client, draft).status_code == 404
     url = reverse("comments:post", kwargs={"article_id": 999999})
-    assert client.post(url, {}, HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+    assert client.post(url, {}, HTTP_ORIGIN=SAME_ORIGIN).status_code == 404
 
 
 def test_reply_to_a_comment_of_another_story_is_refused(client, article):
@@ -189,12 +195,64 @@ def test_reply_beyond_max_depth_is_refused(client, article):
     assert "This conversation cannot go any deeper." in response.content.decode()
 
 
-def test_csrf_is_enforced(article):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_REFERER": "https://evil.example/story/"},
+        {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
+    ],
+)
+def test_cross_site_posts_are_refused(article, headers):
+    """The CSRF defence of the cacheable story page: the browser's Origin (or Referer)."""
     csrf_client = Client(enforce_csrf_checks=True)
     url = reverse("comments:post", kwargs={"article_id": article.pk})
-    response = csrf_client.post(url, form_data(article), HTTP_USER_AGENT=BROWSER_UA)
+    response = csrf_client.post(url, form_data(article), HTTP_USER_AGENT=BROWSER_UA, **headers)
     assert response.status_code == 403
+    assert "did not come from a page of" in response.content.decode()
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": SAME_ORIGIN}, {"HTTP_REFERER": f"{SAME_ORIGIN}/2026/01/01/story/"}],
+)
+def test_same_origin_posts_need_no_cookie_token(article, headers):
+    csrf_client = Client(enforce_csrf_checks=True)
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    response = csrf_client.post(url, form_data(article), HTTP_USER_AGENT=BROWSER_UA, **headers)
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_story_page_with_open_comments_stays_publicly_cacheable(client, article, settings):
+    response = client.get(article.get_absolute_url())
+    assert "Post your comments" in response.content.decode()
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert response["Cache-Control"] == f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+    # The form stamp changes with every render; the ETag does not.
+    time.sleep(1.1)
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_reader_with_a_remembered_name_gets_a_private_page(client, article):
+    response = post_comment(client, article, remember="on")
+    assert response.status_code == 302
+    client.cookies.pop("sessionid", None)
+    page = client.get(article.get_absolute_url())
+    assert 'value="Ada Reader"' in page.content.decode()
+    assert "private" in page["Cache-Control"] and "public" not in page["Cache-Control"]
+
+
+def test_a_reader_with_a_pending_comment_gets_a_private_page(client, article):
+    post_comment(client, article)
+    client.get(article.get_absolute_url())  # the flash message is shown and spent
+    page = client.get(article.get_absolute_url())
+    assert "Your comment is awaiting moderation" in page.content.decode()
+    assert "private" in page["Cache-Control"] and "public" not in page["Cache-Control"]
 
 
 def test_sixth_post_in_a_minute_gets_429_and_keeps_the_text(client, article, settings):
@@ -216,7 +274,7 @@ def test_rate_limit_is_per_ip(client, article, settings):
     url = reverse("comments:post", kwargs={"article_id": article.pk})
     other = Client(REMOTE_ADDR="198.51.100.9")
     data = form_data(article, body="two")
-    assert other.post(url, data, HTTP_USER_AGENT=BROWSER_UA).status_code == 302
+    assert other.post(url, data, HTTP_ORIGIN=SAME_ORIGIN).status_code == 302
 
 
 class TagCollector(HTMLParser):

@@ -2,7 +2,12 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, ModerationEvent
-from tests.comment_helpers import BROWSER_UA, _fresh_cache, post_comment  # noqa: F401
+from tests.comment_helpers import (  # noqa: F401
+    BROWSER_UA,
+    SAME_ORIGIN,
+    _fresh_cache,
+    post_comment,
+)
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +25,7 @@ def test_story_page_shows_form_heading_notice_and_fields(client, article):
     for field in ("name", "email", "website", "body", "remember", "token", "phone_number"):
         assert f'name="{field}"' in html
     assert "Save my name and email in this browser for the next time I comment" in html
-    assert "csrfmiddlewaretoken" in html
+    assert "csrfmiddlewaretoken" not in html  # the view checks the Origin header instead
 
 
 def test_post_redirects_to_comments_anchor_and_author_alone_sees_it_pending(client, article):
@@ -121,7 +126,7 @@ def test_reports_past_threshold_send_comment_back_to_queue(client, article, sett
     url = reverse("comments:report", kwargs={"pk": comment.pk})
     from django.test import Client
 
-    readers = [Client() for _ in range(3)]
+    readers = [Client(headers={"Origin": SAME_ORIGIN}) for _ in range(3)]
     for n, reader in enumerate(readers[:2]):
         response = reader.post(url)
         assert response.status_code == 302
@@ -144,7 +149,8 @@ def test_reports_past_threshold_send_comment_back_to_queue(client, article, sett
 
 def test_report_only_for_approved_comments_and_post_only(client, article):
     pending = CommentFactory(article=article, status=Comment.Status.PENDING)
-    assert client.post(reverse("comments:report", kwargs={"pk": pending.pk})).status_code == 404
+    report_pending = reverse("comments:report", kwargs={"pk": pending.pk})
+    assert client.post(report_pending, HTTP_ORIGIN=SAME_ORIGIN).status_code == 404
     approved = CommentFactory(article=article)
     assert client.get(reverse("comments:report", kwargs={"pk": approved.pk})).status_code == 405
 

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.db.models import Q
 
+from articles.http import mark_personal, mark_volatile
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
@@ -65,6 +66,8 @@ def comment_thread(context, article):
     has_session = request is not None and settings.SESSION_COOKIE_NAME in request.COOKIES
     own_ids = request.session.get(SESSION_KEY) if has_session else None
     if own_ids:
+        # This reader's own comments awaiting moderation: nobody else may be shown this page.
+        mark_personal(request)
         own = Comment.objects.filter(
             pk__in=own_ids,
             article=article,
@@ -82,6 +85,8 @@ def comment_thread(context, article):
     form = reply_to = None
     if is_open:
         initial = remembered_author(request) if request else {}
+        if initial:
+            mark_personal(request)  # the form is filled with this reader's name and email
         reply_pk = request.GET.get("replyto", "") if request else ""
         if reply_pk.isdigit():
             reply_to = by_id.get(int(reply_pk)) or (
@@ -92,6 +97,8 @@ def comment_thread(context, article):
             else:
                 reply_to = None
         form = CommentForm(article=article, initial=initial)
+        if request is not None:
+            mark_volatile(request, form.initial["token"])
 
     return {
         "count": count,
