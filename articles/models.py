@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles.images import make_renditions, strip_metadata, validate_image_upload
@@ -288,6 +289,8 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+    # Every saved version of the story's own fields, for compare and revert in the admin.
+    history = HistoricalRecords(verbose_name=_("story revision"))
 
     class Meta:
         ordering = ["-publish_at", "-id"]

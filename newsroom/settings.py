@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "simple_history",
+    "django_prose_editor",
     "crispy_forms",
     "crispy_bootstrap5",
     "articles",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -260,3 +263,8 @@ LOGGING = {
         "django.server": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Story desk: revision history of stories and the demo content.
+# Only roles granted the historical model's permissions see (view) or revert (change) revisions.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

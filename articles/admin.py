@@ -1,0 +1,413 @@
+"""The story desk: the admin through which editors and reporters produce the paper.
+
+Permissions are enforced here on the server, not by hiding buttons: the queryset a role may
+see, object-level change rights, the status choices of the form, the save path and the
+actions all go through `articles.workflow`.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
+
+from articles import workflow
+from articles.forms import ArticleAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Author,
+    Correction,
+    Image,
+    RelatedLink,
+    Section,
+)
+
+admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
+admin.site.site_title = admin.site.site_header
+
+
+def _thumbnail(image, width=120):
+    if image is None or not image.file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" style="height:auto">',
+        image.rendition_url(320),
+        image.alt_text,
+        width,
+    )
+
+
+class StoryInline:
+    """An inline on a story follows the story: editable only by who may change the story."""
+
+    def _story_editable(self, request, obj):
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._story_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._story_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._story_editable(request, obj)
+
+
+class ArticleAuthorInline(StoryInline, admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ("author",)
+    fields = ("author", "order")
+    extra = 1
+    verbose_name = _("author")
+    verbose_name_plural = _("authors (in byline order)")
+
+
+class RelatedLinkInline(StoryInline, admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    form = RelatedLinkForm
+    autocomplete_fields = ("target",)
+    fields = ("target", "order", "both_ways")
+    extra = 2
+    verbose_name_plural = _("related stories (in order; only published ones are shown)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user  # a class made for this request
+        return formset
+
+
+class CorrectionInline(StoryInline, admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ("date", "text")
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline)
+    fieldsets = (
+        (
+            _("Story"),
+            {
+                "fields": (
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    "story_type",
+                    "byline",
+                    "source",
+                    "dateline",
+                )
+            },
+        ),
+        (_("Media"), {"fields": ("lead_image", "lead_image_preview")}),
+        (
+            _("Relations"),
+            {
+                "fields": ("section", "tags"),
+                "description": _("Authors, related stories and corrections follow the form."),
+            },
+        ),
+        (
+            _("Publishing"),
+            {
+                "fields": (
+                    "status",
+                    "publish_at",
+                    "featured",
+                    "priority",
+                    "show_updated",
+                    "comments_enabled",
+                    "first_published_at",
+                    "updated_at",
+                    "created_by",
+                    "word_count",
+                    "reading_time",
+                )
+            },
+        ),
+        (
+            _("Search & social"),
+            {
+                "fields": ("seo_title", "seo_description", "canonical_url", "noindex"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    list_display = ("headline", "status", "section", "author_names", "publish_at", "updated_at")
+    list_filter = ("status", "section", "story_type", "featured")
+    search_fields = ("headline", "slug", "standfirst")
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ("section", "lead_image")
+    list_select_related = ("section",)
+    prepopulated_fields = {"slug": ("headline",)}
+    list_per_page = 50
+    actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
+    history_list_display = ("status",)
+    readonly_fields = (
+        "lead_image_preview",
+        "first_published_at",
+        "updated_at",
+        "created_by",
+        "word_count",
+        "reading_time",
+    )
+    # What only editors set: the time (scheduling) and the home-page curation.
+    editor_only_fields = ("publish_at", "featured", "priority")
+
+    # Who sees what
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
+            )
+        )
+        user = request.user
+        if workflow.can_publish(user) or not user.has_perm("articles.change_article"):
+            return queryset  # editors, and read-only roles (moderators) see every story
+        # Reporters: their own stories, and what readers can see (to relate to it).
+        return queryset.filter(
+            Q(created_by=user) | Q(pk__in=Article.objects.published().values("pk"))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a story is an editor's decision, whatever else a role holds.
+        return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_change_history_permission(self, request, obj=None):
+        return super().has_change_history_permission(request, obj) and (
+            obj is None or self.has_change_permission(request, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not workflow.can_publish(request.user):
+            fields = (*fields, *self.editor_only_fields)
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # modelform_factory made this class for this request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        workflow.check_save(request.user, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        for formset in formsets:
+            if formset.model is not RelatedLink:
+                continue
+            for link_form in formset.forms:
+                data = getattr(link_form, "cleaned_data", None) or {}
+                if data.get("both_ways") and data.get("target") and not data.get("DELETE"):
+                    data["target"].relate(article)
+
+    def view_on_site(self, obj):
+        """The reader URL once live; the staff-only preview for drafts and scheduled stories."""
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", kwargs={"pk": obj.pk})
+
+    # Columns
+    @admin.display(description=_("authors"))
+    def author_names(self, obj):
+        return ", ".join(author.name for author in obj.authors.all()) or obj.byline
+
+    @admin.display(description=_("lead image preview"))
+    def lead_image_preview(self, obj):
+        return _thumbnail(obj.lead_image, width=240)
+
+    # Actions
+    def _run(self, request, queryset, action, done_message):
+        done, refused = 0, []
+        for article in queryset.select_related(None):
+            try:
+                action(article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                refused.append((article, error))
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        for article, error in refused:
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, f"“{article}”: {reason}", messages.WARNING)
+
+    @admin.action(description=_("Publish selected stories"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.publish,
+            lambda n: ngettext("%d story published.", "%d stories published.", n) % n,
+        )
+
+    @admin.action(description=_("Unpublish selected stories"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.unpublish,
+            lambda n: ngettext("%d story unpublished.", "%d stories unpublished.", n) % n,
+        )
+
+    @admin.action(description=_("Submit selected stories for review"), permissions=["change"])
+    def submit_selected_for_review(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.submit_for_review,
+            lambda n: (
+                ngettext("%d story submitted for review.", "%d stories submitted for review.", n)
+                % n
+            ),
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "story_count")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "portrait", "expertise", "user")
+    list_select_related = ("user",)
+    search_fields = ("name", "expertise")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("portrait",)
+    fields = ("name", "slug", "user", "photo", "portrait", "bio", "expertise")
+
+    @admin.display(description=_("photo"))
+    def portrait(self, obj):
+        if not obj.photo:
+            return "—"
+        return format_html('<img src="{}" alt="" width="48" height="48">', obj.photo.url)
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = (
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "size",
+        "uploaded_by",
+        "created_at",
+    )
+    list_select_related = ("uploaded_by",)
+    search_fields = ("alt_text", "caption", "credit")
+    date_hierarchy = "created_at"
+    fields = (
+        "file",
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "size",
+        "uploaded_by",
+        "created_at",
+    )
+    readonly_fields = ("thumbnail", "size", "uploaded_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Reporters fix their own uploads; editors any.
+        return (
+            obj is None
+            or workflow.can_publish(request.user)
+            or obj.uploaded_by_id == request.user.pk
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        return _thumbnail(obj if obj.pk else None)
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        return f"{obj.width}×{obj.height}" if obj.width else "—"
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_path", "article", "created_at")
+    list_select_related = ("article",)
+    search_fields = ("old_path", "article__headline")
+    autocomplete_fields = ("article",)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """taggit's tag admin, without the inline of every tagged object and with its merge
+    view behind the permissions it needs (taggit only checks that the user is staff)."""
+
+    inlines = ()
+    list_display = ("name", "slug", "story_count")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_merge_permission(request):
+            actions.pop("render_tag_form", None)
+        return actions
+
+    def merge_tags_view(self, request):
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        return super().merge_tags_view(request)
