@@ -54,12 +54,19 @@ class ArticleAdminForm(forms.ModelForm):
     user = None  # set per request by ArticleAdmin.get_form
 
     body = ProseEditorFormField(
-        label=_("body"),
+        label=_("Body"),
         required=False,
         config=BODY_EDITOR,
         sanitize=sanitize_html,
         widget=AdminProseEditorWidget,
         help_text=Article._meta.get_field("body").help_text,
+    )
+
+    canonical_url = forms.URLField(
+        label=_("Canonical URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=Article._meta.get_field("canonical_url").help_text,
     )
 
     class Meta:
@@ -119,6 +126,9 @@ class RelatedLinkForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         target = cleaned.get("target")
+        # The inline's own foreign key is left out of constraint checks: check it here.
+        if target is not None and target.pk == self.instance.article_id:
+            self.add_error("target", _("A story cannot be related to itself."))
         if (
             cleaned.get("both_ways")
             and target is not None

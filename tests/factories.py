@@ -60,3 +60,52 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+# Story desk (articles admin) factories.
+
+
+def image_bytes(size=(64, 48), fmt="JPEG", color=(200, 80, 40), **save_options):
+    """A small real picture, encoded in memory."""
+    import io
+
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGB", size, color).save(out, fmt, **save_options)
+    return out.getvalue()
+
+
+def picture_file(name="picture.jpg", **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type="image/jpeg")
+
+
+class ImageFactory(DjangoModelFactory):
+    class Meta:
+        model = "articles.Image"
+
+    file = factory.LazyFunction(lambda: picture_file())
+    alt_text = "A red square"
+    caption = "A test picture"
+    credit = "Newsroom"
+
+
+class StaffFactory(UserFactory):
+    """A staff user in one of the newsroom groups: StaffFactory(role="Editors")."""
+
+    is_staff = True
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.save(update_fields=["password"])  # set by UserFactory's post-generation call
+        if extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=extracted))
