@@ -5,11 +5,16 @@ see, object-level change rights, the status choices of the form, the save path a
 actions all go through `articles.workflow`.
 """
 
+import difflib
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -43,6 +48,20 @@ def _thumbnail(image, width=120):
         image.alt_text,
         width,
     )
+
+
+def _line_diff(old, new):
+    """[(kind, line)] for two HTML bodies, one block element per line."""
+
+    def lines(html):
+        return html.replace("><", ">\n<").splitlines()
+
+    kinds = {"+": "added", "-": "removed", " ": "same"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(lines(old), lines(new))
+        if line[0] in kinds
+    ]
 
 
 class StoryInline:
@@ -154,7 +173,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     list_per_page = 50
     actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
-    history_list_display = ("status",)
+    object_history_list_template = "admin/articles/article/history_list.html"
     readonly_fields = (
         "lead_image_preview",
         "first_published_at",
@@ -242,6 +261,59 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("lead image preview"))
     def lead_image_preview(self, obj):
         return _thumbnail(obj.lead_image, width=240)
+
+    # Revisions: simple-history lists and reverts them; this compares any two.
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may *view* revisions post the revert form.
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is None or not self.has_change_history_permission(request, article):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_view_history_or_change_history_permission(request, article):
+            raise PermissionDenied
+        revisions = article.history.all()
+        try:
+            old = revisions.get(pk=int(request.GET["old"]))
+            new = (
+                revisions.get(pk=int(request.GET["new"])) if "new" in request.GET else revisions[0]
+            )
+        except (KeyError, ValueError, revisions.model.DoesNotExist) as error:
+            raise Http404("Choose two revisions of this story.") from error
+        if old.history_date > new.history_date:
+            old, new = new, old
+        rows = []
+        for change in new.diff_against(old).changes:
+            field = self.model._meta.get_field(change.field)
+            row = {"label": field.verbose_name, "old": change.old, "new": change.new}
+            if field.get_internal_type() == "TextField":
+                row["lines"] = _line_diff(change.old or "", change.new or "")
+            rows.append(row)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare revisions: %(story)s") % {"story": article},
+            "opts": self.model._meta,
+            "object": article,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "can_revert": not self.revert_disabled(request, article),
+        }
+        return render(request, "admin/articles/article/compare.html", context)
 
     # Actions
     def _run(self, request, queryset, action, done_message):
