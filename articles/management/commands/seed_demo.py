@@ -204,7 +204,12 @@ class Command(BaseCommand):
                     article.relate(stories[i - back], both_ways=both_ways)
 
         published = [a for a in stories if a.status == Article.Status.PUBLISHED and a.is_published]
-        for article, text in zip(published[-12::6], content.CORRECTIONS, strict=False):
+        corrected = (
+            {published[len(published) * k // 3] for k in (1, 2)} if len(published) > 1 else set()
+        )
+        for article, text in zip(
+            sorted(corrected, key=lambda a: a.pk), content.CORRECTIONS, strict=False
+        ):
             Correction.objects.create(
                 article=article, date=article.publish_at + timedelta(hours=5), text=text
             )
