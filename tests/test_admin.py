@@ -544,3 +544,28 @@ def test_changelist_query_count_does_not_grow_with_stories(
     print(f"article changelist with {count} stories: {measured} queries")
     with django_assert_max_num_queries(11):
         client.get(reverse("admin:articles_article_changelist"))
+
+
+def test_editor_assets_survive_collectstatic_with_hashed_names(settings, tmp_path):
+    """Production serves fingerprinted files: the editor's import map must point at them."""
+    import re
+
+    from django.core.management import call_command
+
+    from articles.forms import ArticleAdminForm
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    # (Django's setting_changed handler rebuilds the static files storage.)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    media = str(ArticleAdminForm().media)
+    paths = re.findall(r"/static/(django_prose_editor/[^\"']+)", media)
+    assert any(re.search(r"configurable\.[0-9a-f]{12}\.js$", p) for p in paths)
+    assert any(re.search(r"editor\.[0-9a-f]{12}\.js$", p) for p in paths)
+    for path in paths:
+        assert (settings.STATIC_ROOT / path).is_file(), path
