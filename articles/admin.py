@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -23,7 +23,8 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import workflow
-from articles.forms import ArticleAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.images import strip_metadata
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -194,13 +195,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
             )
         )
-        user = request.user
-        if workflow.can_publish(user) or not user.has_perm("articles.change_article"):
-            return queryset  # editors, and read-only roles (moderators) see every story
-        # Reporters: their own stories, and what readers can see (to relate to it).
-        return queryset.filter(
-            Q(created_by=user) | Q(pk__in=Article.objects.published().values("pk"))
-        )
+        return workflow.stories_visible_to(request.user, queryset)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -384,12 +379,18 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ("name", "portrait", "expertise", "user")
     list_select_related = ("user",)
     search_fields = ("name", "expertise")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("portrait",)
     fields = ("name", "slug", "user", "photo", "portrait", "bio", "expertise")
+
+    def save_model(self, request, obj, form, change):
+        if "photo" in form.changed_data and obj.photo:
+            obj.photo = strip_metadata(obj.photo)  # the same care as story pictures
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("photo"))
     def portrait(self, obj):

@@ -9,7 +9,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles import workflow
 from articles.images import validate_image_upload
-from articles.models import Article, Image, RelatedLink
+from articles.models import Article, Author, Image, RelatedLink
 from articles.sanitize import sanitize_html
 
 # What the editor offers is what articles.sanitize keeps: headings h2-h4, emphasis, lists,
@@ -149,3 +149,11 @@ class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ("file", "alt_text", "caption", "credit")
+
+
+class AuthorAdminForm(forms.ModelForm):
+    photo = CheckedImageField(label=_("Photo"), required=False)
+
+    class Meta:
+        model = Author
+        fields = ("name", "slug", "user", "photo", "bio", "expertise")

@@ -14,6 +14,7 @@ written once. The rules:
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,18 @@ REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def stories_visible_to(user, queryset=None):
+    """The stories a staff user may open in the admin (and preview).
+
+    Editors and read-only roles see every story; reporters see their own and what readers
+    can see (so they can relate to it), never a colleague's unpublished draft.
+    """
+    queryset = Article.objects.all() if queryset is None else queryset
+    if can_publish(user) or not user.has_perm("articles.change_article"):
+        return queryset if user.has_perm("articles.view_article") else queryset.none()
+    return queryset.filter(Q(created_by=user) | Q(pk__in=Article.objects.published().values("pk")))
 
 
 def can_edit(user, article=None):

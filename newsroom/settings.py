@@ -264,7 +264,9 @@ LOGGING = {
     },
 }
 
-# Story desk: revision history of stories and the demo content.
+# Story desk: revision history of stories (django-simple-history).
 # Only roles granted the historical model's permissions see (view) or revert (change) revisions.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
-SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Image uploads (articles.images): larger files and pictures with more pixels are refused.
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)

@@ -152,3 +152,25 @@ def test_admin_upload_stamps_the_uploader_and_shows_a_thumbnail(editor_client):
     assert image.uploaded_by == response.wsgi_request.user
     changelist = editor_client.get(reverse("admin:articles_image_changelist"))
     assert image.rendition_url(320) in changelist.content.decode()
+
+
+def test_author_photo_is_checked_and_stripped_too(editor_client):
+    from articles.models import Author
+
+    url = reverse("admin:articles_author_add")
+    refused = editor_client.post(
+        url, {"name": "Ines Ward", "slug": "ines-ward", "photo": upload(b"not a picture")}
+    )
+    assert refused.status_code == 200
+    assert "not an image we can read" in refused.content.decode()
+    assert 'value="Ines Ward"' in refused.content.decode()
+
+    response = editor_client.post(
+        url,
+        {"name": "Ines Ward", "slug": "ines-ward", "photo": upload(jpeg_with_exif(), "me.jpg")},
+    )
+    assert response.status_code == 302
+    author = Author.objects.get(slug="ines-ward")
+    with author.photo.open("rb") as handle, PILImage.open(handle) as stored:
+        assert stored.getexif() == {}
+        assert stored.size == (40, 80)
