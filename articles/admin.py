@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -165,7 +165,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             },
         ),
     )
-    list_display = ("headline", "status", "section", "author_names", "publish_at", "updated_at")
+    list_display = (
+        "headline",
+        "status_label",
+        "section",
+        "author_names",
+        "publish_at",
+        "updated_at",
+    )
     list_filter = ("status", "section", "story_type", "featured")
     search_fields = ("headline", "slug", "standfirst")
     date_hierarchy = "publish_at"
@@ -173,6 +180,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ("section",)
     prepopulated_fields = {"slug": ("headline",)}
     list_per_page = 50
+    # The desk's work first: stories without a publication time (drafts), then the newest.
+    ordering = (F("publish_at").desc(nulls_first=True), "-id")
     actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
     object_history_list_template = "admin/articles/article/history_list.html"
     readonly_fields = (
@@ -249,6 +258,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return reverse("articles:preview", kwargs={"pk": obj.pk})
 
     # Columns
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled:
+            return _("Scheduled")
+        return obj.get_status_display()
+
     @admin.display(description=_("authors"))
     def author_names(self, obj):
         return ", ".join(author.name for author in obj.authors.all()) or obj.byline

@@ -166,7 +166,7 @@ STORIES = {
     ],
     "politics": [
         (
-            "Budget vote: council agrees {n} million for road repairs",
+            "Budget vote: council agrees {m} million for road repairs",
             "The opposition called the plan a sticking plaster; the leader called it the "
             "biggest repair programme in a decade.",
             [
@@ -189,7 +189,7 @@ STORIES = {
                 "reasons after eleven years in office.",
                 "Nominations close in ten days. Polling stations will be the same as at the "
                 "last local election.",
-                "Turnout at the ward's last by-election was {n} per cent.",
+                "Turnout at the ward's last by-election was {p} per cent.",
             ],
             ["Elections"],
             "news",
@@ -199,7 +199,7 @@ STORIES = {
             "A year of one-off fixes has bought time, not a solution.",
             [
                 "For three years running, Portmere has balanced its books by drawing on "
-                "money set aside for emergencies. This year it took {n} million.",
+                "money set aside for emergencies. This year it took {m} million.",
                 "There are only a few ways out: raise more, spend less, or persuade "
                 "government to send more. Each has costs, and each has been tried before.",
                 "What is different now is how little cushion is left if something goes wrong.",
@@ -239,7 +239,7 @@ STORIES = {
     "business": [
         (
             "Port handles record tonnage as new crane comes into service",
-            "Container traffic rose by {n} per cent on the year, the harbour board said.",
+            "Container traffic rose by {m} per cent on the year, the harbour board said.",
             [
                 "The port's newest crane, delivered by sea in the spring, lifted its first "
                 "containers in earnest last month and helped set a monthly record.",
@@ -310,7 +310,7 @@ STORIES = {
             "Amber river levels rise after three days of rain",
             "Flood wardens are checking the barriers at {place}; no homes are at risk yet.",
             [
-                "The river gauge at Ferry Steps read {n} centimetres above normal on Sunday "
+                "The river gauge at Ferry Steps read {p} centimetres above normal on Sunday "
                 "morning, the highest this year.",
                 "Wardens closed the riverside path at {place} as a precaution and asked "
                 "people to keep dogs on leads near the water.",
@@ -361,7 +361,7 @@ STORIES = {
             "news",
         ),
         (
-            "Otters spotted in the Amber for the first time in {n} years",
+            "Otters spotted in the Amber for the first time in {p} years",
             "A night camera at {place} caught a pair fishing below the weir.",
             [
                 "Wildlife volunteers checking a trail camera at {place} found footage of two "
@@ -384,13 +384,13 @@ STORIES = {
                 "for two hours the sea never quite goes away.",
                 "The company of seven double and treble roles with wit; the clowns, played "
                 "by two actors from {place}, stole the second half.",
-                "Runs until the end of the month. Tickets from {n} pounds.",
+                "Runs until the end of the month. Tickets from {m} pounds.",
             ],
             ["Theatre"],
             "review",
         ),
         (
-            "Book festival returns to {place} with {n} events",
+            "Book festival returns to {place} with {p} events",
             "Novelists, poets and a night of stories told on the ferry.",
             [
                 "The Portmere book festival will fill halls, cafes and one river ferry in "
@@ -423,7 +423,7 @@ STORIES = {
             "Thursdays.",
             [
                 "The {place} film society showed its first film in 1975 to an audience of "
-                "{n}. Last week, three hundred people came to its anniversary screening.",
+                "{p}. Last week, three hundred people came to its anniversary screening.",
                 "Members choose the programme by vote, which explains the mix of silent "
                 "comedies, recent documentaries and a great deal of Hitchcock.",
                 "New members are welcome; the first film is free.",
@@ -449,7 +449,7 @@ STORIES = {
     ],
     "sport": [
         (
-            "Portmere Rovers come from behind to beat Ashford {n}-2",
+            "Portmere Rovers come from behind to beat {rival} 3-2",
             "Two goals in the last ten minutes lifted the home crowd at the Ropewalk.",
             [
                 "Rovers trailed for most of the afternoon before a header from a corner "
@@ -463,7 +463,7 @@ STORIES = {
         ),
         (
             "Rowing club at {place} wins at the regional head race",
-            "The women's eight finished first in a field of {n} crews.",
+            "The women's eight finished first in a field of {p} crews.",
             [
                 "The {place} boat club's women's eight beat the favourites by four seconds "
                 "over the five-kilometre course on the Amber.",
@@ -475,7 +475,7 @@ STORIES = {
             "news",
         ),
         (
-            "Parkrun at {place} marks its {n}th week",
+            "Parkrun at {place} celebrates {n} weeks of Saturday runs",
             "Walkers, runners and a very fast dog made it the busiest run yet.",
             [
                 "Five hundred people ran, jogged or walked the loop around the lake in "
@@ -491,7 +491,7 @@ STORIES = {
             "Analysis: why Rovers concede so many late goals",
             "The numbers point to fitness, substitutions and a habit of defending too deep.",
             [
-                "Of the goals Rovers have conceded this season, {n} came in the final fifteen "
+                "Of the goals Rovers have conceded this season, {m} came in the final fifteen "
                 "minutes. That is the worst record in the division.",
                 "The pattern is the same: the back line drops, the midfield tires, and the "
                 "space in front of the defence grows.",
@@ -514,6 +514,8 @@ STORIES = {
         ),
     ],
 }
+
+RIVALS = ["Ashford", "Kelsey Town", "Marlow Athletic", "Dunmore United"]
 
 CORRECTIONS = [
     "An earlier version of this story gave the wrong day for the meeting. It was Tuesday.",

@@ -34,7 +34,7 @@ BODY_EDITOR = {
         "Figure": True,
         "Caption": True,
         "Image": True,
-        "Typographic": True,
+        "SpecialCharacters": True,
     }
 }
 

@@ -569,3 +569,17 @@ def test_editor_assets_survive_collectstatic_with_hashed_names(settings, tmp_pat
     assert any(re.search(r"editor\.[0-9a-f]{12}\.js$", p) for p in paths)
     for path in paths:
         assert (settings.STATIC_ROOT / path).is_file(), path
+
+
+def test_changelist_puts_the_desks_work_first_and_labels_scheduled_stories(client, users, desk):
+    scheduled = ArticleFactory(
+        section=desk["section"],
+        headline="Tomorrow's story",
+        publish_at=timezone.now() + timedelta(days=1),
+    )
+    response = client_for(client, users[EDITOR]).get(reverse("admin:articles_article_changelist"))
+    rows = list(response.context["cl"].result_list)
+    assert set(rows[:2]) == {desk["own_draft"], desk["others_draft"]}  # no publication time yet
+    assert rows[2] == scheduled
+    html = response.content.decode()
+    assert '<td class="field-status_label">Scheduled</td>' in html

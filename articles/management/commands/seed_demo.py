@@ -148,7 +148,10 @@ class Command(BaseCommand):
             ]
             values = {
                 "place": content.DISTRICTS[(i // 6 + (i // 30) * 5) % len(content.DISTRICTS)],
-                "n": 12 + (i * 37) % 180,
+                "n": 12 + (i * 37) % 180,  # counts: homes, signatures, jobs
+                "m": 2 + (i * 5) % 9,  # millions, per cent growth, goals
+                "p": 18 + (i * 7) % 23,  # turnout, years, crews
+                "rival": content.RIVALS[i % len(content.RIVALS)],
             }
             role = roles_by_index.get(i, "published")
             owner = users["reporter"] if role in {"draft", "review"} else users["editor"]
