@@ -104,6 +104,12 @@ class RelatedLinkInline(StoryInline, admin.TabularInline):
         formset.form.user = request.user  # a class made for this request
         return formset
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            # Only stories this user may see, even in a hand-made POST.
+            kwargs["queryset"] = workflow.stories_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class CorrectionInline(StoryInline, admin.StackedInline):
     model = Correction

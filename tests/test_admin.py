@@ -583,3 +583,20 @@ def test_changelist_puts_the_desks_work_first_and_labels_scheduled_stories(clien
     assert rows[2] == scheduled
     html = response.content.decode()
     assert '<td class="field-status_label">Scheduled</td>' in html
+
+
+def test_reporter_cannot_relate_to_a_colleagues_draft_by_id(client, users, desk):
+    data = story_data(
+        desk["section"],
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-target": str(desk["others_draft"].pk),
+            "related_links-0-order": "1",
+        },
+    )
+    response = client_for(client, users[REPORTER]).post(
+        reverse("admin:articles_article_add"), data
+    )
+    assert response.status_code == 200
+    assert desk["others_draft"].headline not in response.content.decode()
+    assert not RelatedLink.objects.exists()
