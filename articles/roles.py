@@ -1,9 +1,10 @@
 """The newsroom's roles as permission sets: who may do what with stories.
 
-The data migration `0004_editorial_groups` creates the groups from this table, so every
-install has them; `sync_groups()` is idempotent (it only adds what is missing), so it can run
-again after new models appear. Object-level rules (a reporter's *own* drafts) live in
-`articles.workflow`; these are the model-level grants the admin checks first.
+The data migration `0004_editorial_groups` created the groups from a frozen copy of this
+table, so every install has them; change a role here *and* in a new migration (a test checks
+that the migrated groups match this table). `sync_groups()` is idempotent: it only adds what
+is missing (seed_demo and tests use it after a flush). Object-level rules (a reporter's *own*
+drafts) live in `articles.workflow`; these are the model-level grants the admin checks first.
 """
 
 EDITORS = "Editors"
@@ -50,23 +51,14 @@ GROUP_PERMISSIONS = {
 }  # fmt: skip
 
 
-def sync_groups(apps=None, using="default"):
-    """Create the groups and grant their permissions; works in migrations and at runtime."""
-    if apps is None:
-        from django.apps import apps
+def sync_groups(using="default"):
+    """Create the groups and grant their permissions (missing ones only)."""
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
 
-    # On a fresh database post_migrate has not created any permission yet: do it now.
-    for app_config in apps.get_app_configs():
-        if app_config.label in {"articles", "taggit"}:
-            # Migration state apps have no models module, and create_permissions skips those.
-            models_module = getattr(app_config, "models_module", None)
-            app_config.models_module = models_module or True
-            create_permissions(app_config, apps=apps, verbosity=0, using=using)
-            app_config.models_module = models_module
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    for label in ("articles", "taggit"):  # after a flush, permissions are gone too
+        create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     for name, wanted in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
         labels = {app_label for app_label, _ in wanted}

@@ -81,6 +81,14 @@ def test_groups_exist_with_exact_names_after_migrations():
     )
 
 
+def test_migrated_groups_match_the_roles_table():
+    for name, wanted in roles.GROUP_PERMISSIONS.items():
+        granted = Group.objects.get(name=name).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+        assert set(granted) == wanted, name
+
+
 def test_sync_groups_is_idempotent():
     before = {g.name: g.permissions.count() for g in Group.objects.all()}
     roles.sync_groups()
