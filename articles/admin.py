@@ -11,16 +11,18 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
-from taggit.models import Tag
+from taggit.forms import MergeTagsForm
+from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
@@ -507,6 +509,47 @@ class TagAdmin(TaggitTagAdmin):
         return actions
 
     def merge_tags_view(self, request):
+        """Merge the tags chosen in the changelist into one (new or existing) tag.
+
+        Replaces taggit's view, which lacks a permission check and, when the new name is one
+        of the selected tags, deletes that tag from every story instead of keeping it.
+        """
         if not self.has_merge_permission(request):
             raise PermissionDenied
-        return super().merge_tags_view(request)
+        ids = [
+            int(i) for i in request.session.get("selected_tag_ids", "").split(",") if i.isdigit()
+        ]
+        selected = Tag.objects.filter(pk__in=ids).order_by("name")
+        form = MergeTagsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                name = form.cleaned_data["new_tag_name"].strip()
+                target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
+                    name=name
+                )
+                for tag in selected.exclude(pk=target.pk):
+                    for item in TaggedItem.objects.filter(tag=tag):
+                        duplicate = TaggedItem.objects.filter(
+                            tag=target,
+                            content_type_id=item.content_type_id,
+                            object_id=item.object_id,
+                        )
+                        if duplicate.exists():
+                            item.delete()
+                        else:
+                            item.tag = target
+                            item.save(update_fields=["tag"])
+                    tag.delete()
+            request.session.pop("selected_tag_ids", None)
+            self.message_user(
+                request, _("Tags merged into “%(tag)s”.") % {"tag": target}, messages.SUCCESS
+            )
+            return redirect("admin:taggit_tag_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge tags"),
+            "opts": self.model._meta,
+            "form": form,
+            "selected": selected,
+        }
+        return render(request, "admin/taggit/tag/merge.html", context)

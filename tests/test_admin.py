@@ -608,3 +608,17 @@ def test_reporter_cannot_relate_to_a_colleagues_draft_by_id(client, users, desk)
     assert response.status_code == 200
     assert desk["others_draft"].headline not in response.content.decode()
     assert not RelatedLink.objects.exists()
+
+
+def test_editor_merges_tags(client, users, desk):
+    story = desk["published"]
+    story.tags.add("Homes")
+    client = client_for(client, users[EDITOR])
+    ids = list(Tag.objects.filter(name__in=["Housing", "Homes"]).values_list("pk", flat=True))
+    changelist = reverse("admin:taggit_tag_changelist")
+    response = client.post(changelist, {"action": "render_tag_form", "_selected_action": ids})
+    assert response.status_code == 302
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Housing"})
+    assert response.status_code == 302
+    assert list(story.tags.names()) == ["Housing"]
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Housing"]

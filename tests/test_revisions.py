@@ -102,3 +102,15 @@ def test_only_editors_revert(client, story, role):
     story.refresh_from_db()
     assert story.body == "<p>The bridge opening is delayed.</p>"
     assert story.status == Article.Status.PUBLISHED
+
+
+def test_compare_needs_two_revisions_of_this_story(client, editor, story):
+    other = ArticleFactory()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_compare", args=[story.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"old": "x"}).status_code == 404
+    assert client.get(url, {"old": other.history.get().pk}).status_code == 404
+    newest_first = client.get(url, {"old": story.history.first().pk})  # "new" defaults to latest
+    assert newest_first.status_code == 200
+    assert newest_first.context["rows"] == []
