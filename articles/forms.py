@@ -86,6 +86,11 @@ class ArticleAdminForm(forms.ModelForm):
             status.choices = [
                 (value, label) for value, label in status.choices if value in allowed
             ]
+            status.help_text = (
+                _("“Published” with a future publication time schedules the story.")
+                if workflow.can_publish(self.user)
+                else _("Choose “In review” when the story is ready; an editor publishes it.")
+            )
 
     def clean_status(self):
         status = self.cleaned_data["status"]
