@@ -78,7 +78,14 @@ def validate_image_upload(upload):
             image.load()  # decodes every byte: a truncated or corrupt file fails here
     except ValidationError:
         raise
-    except (UnidentifiedImageError, PILImage.DecompressionBombError) as error:
+    except PILImage.DecompressionBombError as error:
+        # Pillow refuses to even open images far beyond its own limit: a pixel bomb.
+        raise ValidationError(
+            _("The image has far more pixels than the limit of %(max).0f megapixels.")
+            % {"max": policy.max_pixels / 1e6},
+            code="too_many_pixels",
+        ) from error
+    except UnidentifiedImageError as error:
         raise ValidationError(
             _("This file is not an image we can read; upload a JPEG, PNG, WebP or GIF image."),
             code="not_an_image",

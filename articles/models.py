@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles.images import make_renditions, strip_metadata, validate_image_upload
@@ -328,6 +329,12 @@ class Article(models.Model):
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every saved version of the story's own fields, for compare and revert in the admin.
+    history = HistoricalRecords(
+        verbose_name=_("story revision"),
+        # Derived from the text on every save; a revision need not keep it.
+        excluded_fields=["search_vector"],
+    )
 
     class Meta:
         ordering = ["-publish_at", "-id"]

@@ -17,7 +17,14 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _allowed_attribute(tag, attribute, value):
+    # A URL with control characters is never a real link, and some old parsers skipped them
+    # inside "java\x01script:": drop the attribute rather than reason about it.
+    if attribute in {"href", "src"} and _CONTROL_CHARACTERS.search(value):
+        return None
     # Images only from our own media: a relative or root-relative path, never a foreign host
     # (a third-party pixel would leak who reads what).
     if tag == "img" and attribute == "src":

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "taggit",
+    "simple_history",
+    "django_prose_editor",
     "crispy_forms",
     "crispy_bootstrap5",
     "articles",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -281,3 +284,10 @@ COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
 COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 90)
 if COMMENTS_NOTIFY not in {"immediate", "digest", "off"}:
     raise ImproperlyConfigured("COMMENTS_NOTIFY must be immediate, digest or off.")
+
+# Story desk: revision history of stories (django-simple-history).
+# Only roles granted the historical model's permissions see (view) or revert (change) revisions.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+# Image uploads (articles.images): larger files and pictures with more pixels are refused.
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)

@@ -81,27 +81,33 @@ class CommentFactory(DjangoModelFactory):
     user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
 
 
-# --- Reader site (issue 4) ---------------------------------------------------------------
+# Story desk (articles admin) factories.
 
 
-def _picture_file(width=1200, height=800, color=(40, 90, 140)):
+def image_bytes(size=(64, 48), fmt="JPEG", color=(200, 80, 40), **save_options):
+    """A small real picture, encoded in memory."""
     import io
 
-    from django.core.files.base import ContentFile
     from PIL import Image as PILImage
 
     out = io.BytesIO()
-    PILImage.new("RGB", (width, height), color).save(out, "PNG")
-    return ContentFile(out.getvalue(), name="picture.png")
+    PILImage.new("RGB", size, color).save(out, fmt, **save_options)
+    return out.getvalue()
+
+
+def picture_file(name="picture.jpg", **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type="image/jpeg")
 
 
 class ImageFactory(DjangoModelFactory):
-    """A real (small) picture, so renditions are made as on upload."""
+    """A real picture, wide enough for several renditions, as on upload."""
 
     class Meta:
         model = "articles.Image"
 
-    file = factory.LazyFunction(_picture_file)
+    file = factory.LazyFunction(lambda: picture_file(size=(1200, 800), color=(40, 90, 140)))
     alt_text = "Councillors voting in the chamber"
     caption = "The vote in the council chamber."
     credit = "Jane Photographer"
@@ -113,3 +119,27 @@ class CorrectionFactory(DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version of this story misspelled the councillor's name."
+
+
+class StaffFactory(UserFactory):
+    """A staff user in one of the newsroom groups: StaffFactory(role="Editors")."""
+
+    is_staff = True
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.save(update_fields=["password"])  # set by UserFactory's post-generation call
+        if extracted:
+            from django.contrib.auth.models import Group
+
+            from articles.roles import sync_groups
+
+            # A transactional test (live server) flushes what the data migration created.
+            if not Group.objects.filter(name=extracted).exists():
+                sync_groups()
+            self.groups.add(Group.objects.get(name=extracted))

@@ -33,7 +33,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_image_renditions'),
+        ('articles', '0004_editorial_groups'),
     ]
 
     operations = [

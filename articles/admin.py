@@ -1,0 +1,555 @@
+"""The story desk: the admin through which editors and reporters produce the paper.
+
+Permissions are enforced here on the server, not by hiding buttons: the queryset a role may
+see, object-level change rights, the status choices of the form, the save path and the
+actions all go through `articles.workflow`.
+"""
+
+import difflib
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.forms import MergeTagsForm
+from taggit.models import Tag, TaggedItem
+
+from articles import workflow
+from articles.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.images import strip_metadata
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Author,
+    Correction,
+    Image,
+    RelatedLink,
+    Section,
+)
+
+admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
+admin.site.site_title = admin.site.site_header
+
+
+def _thumbnail(image, width=120):
+    if image is None or not image.file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" style="height:auto">',
+        image.rendition_url(320),
+        image.alt_text,
+        width,
+    )
+
+
+def _line_diff(old, new):
+    """[(kind, line)] for two HTML bodies, one block element per line."""
+
+    def lines(html):
+        return html.replace("><", ">\n<").splitlines()
+
+    kinds = {"+": "added", "-": "removed", " ": "same"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(lines(old), lines(new))
+        if line[0] in kinds
+    ]
+
+
+class StoryInline:
+    """An inline on a story follows the story: editable only by who may change the story."""
+
+    def _story_editable(self, request, obj):
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._story_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._story_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._story_editable(request, obj)
+
+
+class ArticleAuthorInline(StoryInline, admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ("author",)
+    fields = ("author", "order")
+    extra = 1
+    verbose_name = _("author")
+    verbose_name_plural = _("authors (in byline order)")
+
+
+class RelatedLinkInline(StoryInline, admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    form = RelatedLinkForm
+    autocomplete_fields = ("target",)
+    fields = ("target", "order", "both_ways")
+    extra = 2
+    verbose_name_plural = _("related stories (in order; only published ones are shown)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user  # a class made for this request
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            # Only stories this user may see, even in a hand-made POST.
+            kwargs["queryset"] = workflow.stories_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CorrectionInline(StoryInline, admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ("date", "text")
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline)
+    fieldsets = (
+        (
+            _("Story"),
+            {
+                "fields": (
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    "story_type",
+                    "byline",
+                    "source",
+                    "dateline",
+                )
+            },
+        ),
+        (_("Media"), {"fields": ("lead_image", "lead_image_preview")}),
+        (
+            _("Relations"),
+            {
+                "fields": ("section", "tags"),
+                "description": _("Authors, related stories and corrections follow the form."),
+            },
+        ),
+        (
+            _("Publishing"),
+            {
+                "fields": (
+                    "status",
+                    "publish_at",
+                    "featured",
+                    "priority",
+                    "show_updated",
+                    "comments_enabled",
+                    "first_published_at",
+                    "updated_at",
+                    "created_by",
+                    "word_count",
+                    "reading_time",
+                )
+            },
+        ),
+        (
+            _("Search & social"),
+            {
+                "fields": ("seo_title", "seo_description", "canonical_url", "noindex"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    list_display = (
+        "headline",
+        "status_label",
+        "section",
+        "author_names",
+        "publish_at",
+        "updated_at",
+    )
+    list_filter = ("status", "section", "story_type", "featured")
+    search_fields = ("headline", "slug", "standfirst")
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ("section", "lead_image")
+    list_select_related = ("section",)
+    prepopulated_fields = {"slug": ("headline",)}
+    list_per_page = 50
+    # The desk's work first: stories without a publication time (drafts), then the newest.
+    ordering = (F("publish_at").desc(nulls_first=True), "-id")
+    actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
+    object_history_list_template = "admin/articles/article/history_list.html"
+    readonly_fields = (
+        "lead_image_preview",
+        "first_published_at",
+        "updated_at",
+        "created_by",
+        "word_count",
+        "reading_time",
+    )
+    # What only editors set: the time (scheduling) and the home-page curation.
+    editor_only_fields = ("publish_at", "featured", "priority")
+
+    # Who sees what
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
+            )
+        )
+        return workflow.stories_visible_to(request.user, queryset)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a story is an editor's decision, whatever else a role holds.
+        return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_change_history_permission(self, request, obj=None):
+        return super().has_change_history_permission(request, obj) and (
+            obj is None or self.has_change_permission(request, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not workflow.can_publish(request.user):
+            fields = (*fields, *self.editor_only_fields)
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # modelform_factory made this class for this request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        workflow.check_save(request.user, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        for formset in formsets:
+            if formset.model is not RelatedLink:
+                continue
+            for link_form in formset.forms:
+                data = getattr(link_form, "cleaned_data", None) or {}
+                if data.get("both_ways") and data.get("target") and not data.get("DELETE"):
+                    data["target"].relate(article)
+
+    def view_on_site(self, obj):
+        """The reader URL once live; the staff-only preview for drafts and scheduled stories."""
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", kwargs={"pk": obj.pk})
+
+    # Columns
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled:
+            return _("Scheduled")
+        return obj.get_status_display()
+
+    @admin.display(description=_("authors"))
+    def author_names(self, obj):
+        return ", ".join(author.name for author in obj.authors.all()) or obj.byline
+
+    @admin.display(description=_("lead image preview"))
+    def lead_image_preview(self, obj):
+        return _thumbnail(obj.lead_image, width=240)
+
+    # Revisions: simple-history lists and reverts them; this compares any two.
+    def get_urls(self):
+        opts = self.model._meta
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may *view* revisions post the revert form.
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is None or not self.has_change_history_permission(request, article):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_view_history_or_change_history_permission(request, article):
+            raise PermissionDenied
+        revisions = article.history.all()
+        try:
+            old = revisions.get(pk=int(request.GET["old"]))
+            new = (
+                revisions.get(pk=int(request.GET["new"])) if "new" in request.GET else revisions[0]
+            )
+        except (KeyError, ValueError, revisions.model.DoesNotExist) as error:
+            raise Http404("Choose two revisions of this story.") from error
+        if old.history_date > new.history_date:
+            old, new = new, old
+        rows = []
+        for change in new.diff_against(old).changes:
+            field = self.model._meta.get_field(change.field)
+            row = {"label": field.verbose_name, "old": change.old, "new": change.new}
+            if field.get_internal_type() == "TextField":
+                row["lines"] = _line_diff(change.old or "", change.new or "")
+            rows.append(row)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare revisions: %(story)s") % {"story": article},
+            "opts": self.model._meta,
+            "object": article,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "can_revert": not self.revert_disabled(request, article),
+        }
+        return render(request, "admin/articles/article/compare.html", context)
+
+    # Actions
+    def _run(self, request, queryset, action, done_message):
+        done, refused = 0, []
+        for article in queryset.select_related(None):
+            try:
+                action(article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                refused.append((article, error))
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        for article, error in refused:
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, f"“{article}”: {reason}", messages.WARNING)
+
+    @admin.action(description=_("Publish selected stories"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.publish,
+            lambda n: ngettext("%d story published.", "%d stories published.", n) % n,
+        )
+
+    @admin.action(description=_("Unpublish selected stories"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.unpublish,
+            lambda n: ngettext("%d story unpublished.", "%d stories unpublished.", n) % n,
+        )
+
+    @admin.action(description=_("Submit selected stories for review"), permissions=["change"])
+    def submit_selected_for_review(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.submit_for_review,
+            lambda n: (
+                ngettext("%d story submitted for review.", "%d stories submitted for review.", n)
+                % n
+            ),
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "story_count")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("articles"))
+            .order_by("order", "name")
+        )
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
+    list_display = ("name", "portrait", "expertise", "user")
+    list_select_related = ("user",)
+    search_fields = ("name", "expertise")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("portrait",)
+    fields = ("name", "slug", "user", "photo", "portrait", "bio", "expertise")
+
+    def save_model(self, request, obj, form, change):
+        if "photo" in form.changed_data and obj.photo:
+            obj.photo = strip_metadata(obj.photo)  # the same care as story pictures
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("photo"))
+    def portrait(self, obj):
+        if not obj.photo:
+            return "—"
+        return format_html('<img src="{}" alt="" width="48" height="48">', obj.photo.url)
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = (
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "size",
+        "uploaded_by",
+        "created_at",
+    )
+    list_select_related = ("uploaded_by",)
+    search_fields = ("alt_text", "caption", "credit")
+    date_hierarchy = "created_at"
+    fields = (
+        "file",
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "size",
+        "uploaded_by",
+        "created_at",
+    )
+    readonly_fields = ("thumbnail", "size", "uploaded_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Reporters fix their own uploads; editors any.
+        return (
+            obj is None
+            or workflow.can_publish(request.user)
+            or obj.uploaded_by_id == request.user.pk
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        return _thumbnail(obj if obj.pk else None)
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        return f"{obj.width}×{obj.height}" if obj.width else "—"
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_path", "article", "created_at")
+    list_select_related = ("article",)
+    search_fields = ("old_path", "article__headline")
+    autocomplete_fields = ("article",)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """taggit's tag admin, without the inline of every tagged object and with its merge
+    view behind the permissions it needs (taggit only checks that the user is staff)."""
+
+    inlines = ()
+    list_display = ("name", "slug", "story_count")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_merge_permission(request):
+            actions.pop("render_tag_form", None)
+        return actions
+
+    def merge_tags_view(self, request):
+        """Merge the tags chosen in the changelist into one (new or existing) tag.
+
+        Replaces taggit's view, which lacks a permission check and, when the new name is one
+        of the selected tags, deletes that tag from every story instead of keeping it.
+        """
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        ids = [
+            int(i) for i in request.session.get("selected_tag_ids", "").split(",") if i.isdigit()
+        ]
+        selected = Tag.objects.filter(pk__in=ids).order_by("name")
+        form = MergeTagsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                name = form.cleaned_data["new_tag_name"].strip()
+                target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
+                    name=name
+                )
+                for tag in selected.exclude(pk=target.pk):
+                    for item in TaggedItem.objects.filter(tag=tag):
+                        duplicate = TaggedItem.objects.filter(
+                            tag=target,
+                            content_type_id=item.content_type_id,
+                            object_id=item.object_id,
+                        )
+                        if duplicate.exists():
+                            item.delete()
+                        else:
+                            item.tag = target
+                            item.save(update_fields=["tag"])
+                    tag.delete()
+            request.session.pop("selected_tag_ids", None)
+            self.message_user(
+                request, _("Tags merged into “%(tag)s”.") % {"tag": target}, messages.SUCCESS
+            )
+            return redirect("admin:taggit_tag_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge tags"),
+            "opts": self.model._meta,
+            "form": form,
+            "selected": selected,
+        }
+        return render(request, "admin/taggit/tag/merge.html", context)

@@ -1,0 +1,164 @@
+"""Admin forms of the story desk: the body editor, workflow-aware status, checked uploads."""
+
+import copy
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from articles import workflow
+from articles.images import validate_image_upload
+from articles.models import Article, Author, Image, RelatedLink
+from articles.sanitize import sanitize_html
+
+# What the editor offers is what articles.sanitize keeps: headings h2-h4, emphasis, lists,
+# quotes, links (http/https/mailto) and figures. The sanitiser stays the authority: it runs
+# again in Article.save(), whatever the editor sends.
+BODY_EDITOR = {
+    "extensions": {
+        "Heading": {"levels": [2, 3, 4]},
+        "Bold": True,
+        "Italic": True,
+        "Underline": True,
+        "Strike": True,
+        "Subscript": True,
+        "Superscript": True,
+        "HardBreak": True,
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HorizontalRule": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        "Figure": True,
+        "Caption": True,
+        "Image": True,
+        "SpecialCharacters": True,
+    }
+}
+
+
+class CheckedImageField(forms.ImageField):
+    """Judge the upload by our image policy first, so a refusal names its reason."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        validate_image_upload(upload)
+        return super().to_python(data)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    user = None  # set per request by ArticleAdmin.get_form
+
+    body = ProseEditorFormField(
+        label=_("Body"),
+        required=False,
+        config=BODY_EDITOR,
+        sanitize=sanitize_html,
+        widget=AdminProseEditorWidget,
+        help_text=Article._meta.get_field("body").help_text,
+    )
+
+    canonical_url = forms.URLField(
+        label=_("Canonical URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=Article._meta.get_field("canonical_url").help_text,
+    )
+
+    class Meta:
+        model = Article
+        fields = (
+            "headline", "slug", "standfirst", "body", "story_type", "byline", "source", "dateline",
+            "lead_image", "section", "tags", "status", "publish_at", "featured", "priority",
+            "show_updated", "comments_enabled", "seo_title", "seo_description", "canonical_url",
+            "noindex",
+        )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.user is not None:
+            allowed = set(workflow.allowed_statuses(self.user))
+            status.choices = [
+                (value, label) for value, label in status.choices if value in allowed
+            ]
+            status.help_text = (
+                _("“Published” with a future publication time schedules the story.")
+                if workflow.can_publish(self.user)
+                else _("Choose “In review” when the story is ready; an editor publishes it.")
+            )
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.user is not None and status not in workflow.allowed_statuses(self.user):
+            raise forms.ValidationError(
+                _("Only an editor can publish, schedule or unpublish a story."),
+                code="not_allowed",
+            )
+        return status
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = copy.copy(self.instance)
+        for name in ("status", "publish_at", "slug"):
+            if name in cleaned:
+                setattr(probe, name, cleaned[name])
+        if cleaned.get("slug") and workflow.slug_clash(probe):
+            self.add_error(
+                "slug",
+                _("Another story published that day has this slug; choose another."),
+            )
+        return cleaned
+
+
+class RelatedLinkForm(forms.ModelForm):
+    user = None  # set per request by RelatedLinkInline.get_formset
+
+    both_ways = forms.BooleanField(
+        label=_("two-way"),
+        required=False,
+        help_text=_("Also add this story to the related stories of the other one."),
+    )
+
+    class Meta:
+        model = RelatedLink
+        fields = ("target", "order", "both_ways")
+
+    def clean(self):
+        cleaned = super().clean()
+        target = cleaned.get("target")
+        # The inline's own foreign key is left out of constraint checks: check it here.
+        if target is not None and target.pk == self.instance.article_id:
+            self.add_error("target", _("A story cannot be related to itself."))
+        if (
+            cleaned.get("both_ways")
+            and target is not None
+            and self.user is not None
+            and not workflow.can_edit(self.user, target)
+        ):
+            self.add_error(
+                "both_ways",
+                _("You may not change “%(story)s”, so the link can only go one way.")
+                % {"story": target},
+            )
+        return cleaned
+
+
+class ImageAdminForm(forms.ModelForm):
+    file = CheckedImageField(label=_("file"), help_text=Image._meta.get_field("file").help_text)
+
+    class Meta:
+        model = Image
+        fields = ("file", "alt_text", "caption", "credit")
+
+
+class AuthorAdminForm(forms.ModelForm):
+    photo = CheckedImageField(label=_("Photo"), required=False)
+
+    class Meta:
+        model = Author
+        fields = ("name", "slug", "user", "photo", "bio", "expertise")

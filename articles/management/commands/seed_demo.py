@@ -1,0 +1,290 @@
+"""Load demo content: sections, authors, a month of stories with pictures, and demo users.
+
+Idempotent and quick to say so: when the demo stories are already there it only makes sure
+the demo users exist, so a second `make run` starts at once.
+"""
+
+import io
+import random
+import secrets
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+
+from articles import demo_content as content
+from articles import roles
+from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
+
+DEMO_USERS = (
+    ("editor", roles.EDITORS, "Daniel Achterberg"),
+    ("reporter", roles.REPORTERS, "Maya Okafor"),
+    ("moderator", roles.MODERATORS, None),
+)
+DEMO_PASSWORDS = {name: f"newsroom-{name}" for name, _, _ in DEMO_USERS}
+PICTURE_SIZE = (960, 540)
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom: sections, authors, stories with pictures, demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--stories", type=int, default=60, help="How many stories (default 60)."
+        )
+        parser.add_argument(
+            "--days", type=int, default=30, help="Spread them over this many days (default 30)."
+        )
+        parser.add_argument(
+            "--no-images", action="store_true", help="Skip lead images and portraits."
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off. Demo users then get random passwords, never shown.",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is off: this looks like production. seed_demo adds demo users and "
+                "stories; pass --allow-production if you really want them here."
+            )
+        if options["stories"] < 0 or options["days"] < 1:
+            raise CommandError("--stories must be 0 or more and --days at least 1.")
+        started = time.monotonic()
+        with transaction.atomic():
+            users = self.ensure_users()
+            if Section.objects.filter(slug=content.SECTIONS[0][1]).exists():
+                self.stdout.write("Demo content is already loaded.")
+            else:
+                counts = self.load(users, options)
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        "Loaded {sections} sections, {authors} authors, {stories} stories, "
+                        "{images} images.".format(**counts)
+                    )
+                )
+        if settings.DEBUG:
+            self.stdout.write("Demo users (staff, log in at /admin/):")
+            for name, group, _ in DEMO_USERS:
+                self.stdout.write(f"  {name:<10} password {DEMO_PASSWORDS[name]:<20} ({group})")
+        self.stdout.write(f"seed_demo took {time.monotonic() - started:.1f}s.")
+
+    # Users
+    def ensure_users(self):
+        User = get_user_model()
+        if Group.objects.filter(name__in=[g for _, g, _ in DEMO_USERS]).count() < 3:
+            roles.sync_groups()
+        users = {}
+        for name, group_name, _ in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=name,
+                defaults={"is_staff": True, "email": f"{name}@newsroom.invalid"},
+            )
+            if created:
+                password = DEMO_PASSWORDS[name] if settings.DEBUG else secrets.token_urlsafe(24)
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                user.groups.add(Group.objects.get(name=group_name))
+            users[name] = user
+        return users
+
+    # Content
+    def load(self, users, options):
+        rng = random.Random(2026)  # the same demo every time
+        now = timezone.now()
+        with_images = not options["no_images"]
+
+        sections = [
+            Section.objects.create(name=name, slug=slug, description=description, order=order)
+            for order, (name, slug, description) in enumerate(content.SECTIONS)
+        ]
+        staff_author = {full: users[name] for name, _, full in DEMO_USERS if full}
+        authors = []
+        for index, (name, bio, expertise) in enumerate(content.AUTHORS):
+            author = Author(
+                name=name,
+                slug=slugify(name),
+                bio=bio,
+                expertise=expertise,
+                user=staff_author.get(name),
+            )
+            if with_images:
+                author.photo = ContentFile(portrait(name, index), name=f"{slugify(name)}.png")
+            author.save()
+            authors.append(author)
+
+        total = options["stories"]
+        span = timedelta(days=options["days"])
+        # The newest story is scheduled; a few recent ones are still with the desk.
+        roles_by_index = {}
+        if total:
+            roles_by_index[total - 1] = "scheduled"
+        for offset, role in zip(
+            range(2, 8),
+            ("draft", "review", "draft", "review", "draft", "unpublished"),
+            strict=False,
+        ):
+            if total - offset >= 0:
+                roles_by_index[total - offset] = role
+
+        stories, images = [], 0
+        for i in range(total):
+            section = sections[i % len(sections)]
+            templates = content.STORIES[section.slug]
+            headline, standfirst, paragraphs, tags, story_type = templates[
+                (i // 6) % len(templates)
+            ]
+            values = {
+                "place": content.DISTRICTS[(i // 6 + (i // 30) * 5) % len(content.DISTRICTS)],
+                "n": 12 + (i * 37) % 180,  # counts: homes, signatures, jobs
+                "m": 2 + (i * 5) % 9,  # millions, per cent growth, goals
+                "p": 18 + (i * 7) % 23,  # turnout, years, crews
+                "rival": content.RIVALS[i % len(content.RIVALS)],
+            }
+            role = roles_by_index.get(i, "published")
+            owner = users["reporter"] if role in {"draft", "review"} else users["editor"]
+            article = Article(
+                headline=headline.format(**values),
+                standfirst=standfirst.format(**values),
+                body=render_body(paragraphs, values),
+                section=section,
+                story_type=story_type,
+                source="Portmere Press Agency" if i % 7 == 3 else "",
+                dateline="Portmere",
+                created_by=owner,
+                comments_enabled=story_type != "sponsored",
+                priority=3 if i % 11 == 0 else 0,
+            )
+            article.slug = slugify(article.headline)[:200]
+            if role == "scheduled":
+                article.status = Article.Status.PUBLISHED
+                article.publish_at = now + timedelta(days=2, hours=3)
+            elif role in {"draft", "review"}:
+                article.status = (
+                    Article.Status.DRAFT if role == "draft" else Article.Status.IN_REVIEW
+                )
+            else:
+                article.status = Article.Status.PUBLISHED
+                age = span * (total - 1 - i) / max(total, 1)
+                article.publish_at = now - age - timedelta(minutes=rng.randint(20, 600))
+            if with_images:
+                article.lead_image = lead_picture(
+                    article, index=i, uploaded_by=owner, credit="Newsroom demo illustration"
+                )
+                images += 1
+            article._history_user = owner
+            article.save()
+            if role == "unpublished":
+                article.status = Article.Status.UNPUBLISHED
+                article.save()
+            lead = authors[i % len(sections)]
+            ArticleAuthor.objects.create(article=article, author=lead, order=0)
+            if i % 4 == 1:
+                second = authors[(i + 1) % len(authors)]
+                ArticleAuthor.objects.create(article=article, author=second, order=1)
+            if i % 9 == 5:
+                article.byline = "Staff and agencies"
+                article.save(update_fields=["byline"])
+            article.tags.add(*tags, *rng.sample(content.TAGS, 1))
+            stories.append(article)
+
+        # Related stories: earlier stories of the same section, the first one both ways.
+        for i, article in enumerate(stories):
+            for back, both_ways in ((len(sections), True), (2 * len(sections), False)):
+                if i - back >= 0:
+                    article.relate(stories[i - back], both_ways=both_ways)
+
+        published = [a for a in stories if a.status == Article.Status.PUBLISHED and a.is_published]
+        corrected = (
+            {published[len(published) * k // 3] for k in (1, 2)} if len(published) > 1 else set()
+        )
+        for article, text in zip(
+            sorted(corrected, key=lambda a: a.pk), content.CORRECTIONS, strict=False
+        ):
+            Correction.objects.create(
+                article=article, date=article.publish_at + timedelta(hours=5), text=text
+            )
+        if published:
+            lead_story = published[-1]
+            lead_story.featured = True
+            lead_story.save(update_fields=["featured"])
+        return {
+            "sections": len(sections),
+            "authors": len(authors),
+            "stories": len(stories),
+            "images": images,
+        }
+
+
+def render_body(paragraphs, values):
+    html = []
+    for paragraph in paragraphs:
+        text = escape(paragraph.format(**values))
+        if text.startswith("## "):
+            html.append(f"<h2>{text[3:]}</h2>")
+        elif text.startswith("&gt; "):
+            html.append(f"<blockquote><p>{text[5:]}</p></blockquote>")
+        else:
+            html.append(f"<p>{text}</p>")
+    return "\n".join(html)
+
+
+def _png(image):
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def portrait(name, index):
+    """A 400×400 initials portrait in the author's colour."""
+    background, accent = content.PALETTE[index % len(content.PALETTE)]
+    image = PILImage.new("RGB", (400, 400), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 40, 360, 360), fill=accent)
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    font = ImageFont.load_default(size=150)
+    draw.text((200, 200), initials, fill=background, font=font, anchor="mm")
+    return _png(image)
+
+
+def lead_picture(article, *, index, uploaded_by, credit):
+    """A river-city scene: sky, sun, rooftops and water, different for every story."""
+    rng = random.Random(index)
+    width, height = PICTURE_SIZE
+    background, accent = content.PALETTE[index % len(content.PALETTE)]
+    image = PILImage.new("RGB", PICTURE_SIZE, background)
+    draw = ImageDraw.Draw(image)
+    for y in range(0, height, 5):  # a sky that darkens towards the top
+        shade = tuple(min(255, c + y * 60 // height) for c in background)
+        draw.rectangle((0, y, width, y + 5), fill=shade)
+    sun_x = rng.randint(120, width - 120)
+    draw.ellipse((sun_x - 56, 88, sun_x + 56, 200), fill=accent)
+    skyline = height * 2 // 3
+    x = 0
+    while x < width:
+        w, h = rng.randint(40, 104), rng.randint(48, 208)
+        draw.rectangle((x, skyline - h, x + w, skyline), fill=tuple(c // 2 for c in background))
+        x += w + rng.randint(0, 12)
+    for y in range(skyline, height, 11):  # the river
+        draw.line((0, y, width, y + rng.randint(-6, 6)), fill=accent, width=2)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return Image.objects.create(
+        file=ContentFile(out.getvalue(), name=f"{article.slug[:60]}.jpg"),
+        alt_text=f"Illustration for “{article.headline}”: rooftops by the river at dusk.",
+        caption=article.standfirst[:200],
+        credit=credit,
+        uploaded_by=uploaded_by,
+    )

@@ -1,0 +1,74 @@
+"""The newsroom's roles as permission sets: who may do what with stories.
+
+The data migration `0004_editorial_groups` created the groups from a frozen copy of this
+table, so every install has them; change a role here *and* in a new migration (a test checks
+that the migrated groups match this table). `sync_groups()` is idempotent: it only adds what
+is missing (seed_demo and tests use it after a flush). Object-level rules (a reporter's *own*
+drafts) live in `articles.workflow`; these are the model-level grants the admin checks first.
+"""
+
+EDITORS = "Editors"
+REPORTERS = "Reporters"
+MODERATORS = "Moderators"
+
+ARTICLE_MODELS = (
+    "article",
+    "articleauthor",
+    "relatedlink",
+    "correction",
+    "articleredirect",
+    "section",
+    "author",
+    "image",
+    "historicalarticle",
+)
+ALL_ACTIONS = ("add", "change", "delete", "view")
+
+# {group: {(app_label, codename), ...}}
+GROUP_PERMISSIONS = {
+    EDITORS: {
+        *(("articles", f"{action}_{model}") for model in ARTICLE_MODELS for action in ALL_ACTIONS),
+        ("articles", "publish_article"),
+        *(("taggit", f"{action}_{model}") for model in ("tag", "taggeditem") for action in ALL_ACTIONS),
+    },
+    REPORTERS: {
+        ("articles", "add_article"),
+        ("articles", "change_article"),
+        ("articles", "view_article"),
+        *(("articles", f"{action}_{model}") for model in ("articleauthor", "relatedlink") for action in ALL_ACTIONS),
+        ("articles", "add_image"),
+        ("articles", "change_image"),
+        ("articles", "view_image"),
+        ("articles", "view_section"),
+        ("articles", "view_author"),
+        ("articles", "view_correction"),
+        ("taggit", "view_tag"),
+    },
+    MODERATORS: {
+        *(("articles", f"view_{model}") for model in ARTICLE_MODELS),
+        ("taggit", "view_tag"),
+    },
+}  # fmt: skip
+
+
+def sync_groups(using="default"):
+    """Create the groups and grant their permissions (missing ones only)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for label in ("articles", "taggit"):  # after a flush, permissions are gone too
+        create_permissions(apps.get_app_config(label), verbosity=0, using=using)
+    for name, wanted in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        labels = {app_label for app_label, _ in wanted}
+        found = {
+            (perm.content_type.app_label, perm.codename): perm
+            for perm in Permission.objects.using(using)
+            .filter(content_type__app_label__in=labels)
+            .select_related("content_type")
+        }
+        missing = sorted(wanted - found.keys())
+        if missing:
+            raise LookupError(f"Permissions not found for {name}: {missing}")
+        group.permissions.add(*(found[key] for key in wanted))

@@ -1,0 +1,624 @@
+"""The story desk per role: what each page answers, and that the server enforces the workflow."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles import roles
+from articles.models import Article, ArticleAuthor, ArticleRedirect, Author, RelatedLink, Section
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EDITOR, REPORTER, MODERATOR = "editor", "reporter", "moderator"
+GROUP = {EDITOR: roles.EDITORS, REPORTER: roles.REPORTERS, MODERATOR: roles.MODERATORS}
+
+
+@pytest.fixture
+def users():
+    return {name: StaffFactory(username=name, role=GROUP[name]) for name in GROUP}
+
+
+@pytest.fixture
+def desk(users):
+    """One object of every kind, and a story in each situation a role can meet."""
+    section = SectionFactory(name="City", slug="city")
+    tag_story = ArticleFactory(section=section, created_by=users[EDITOR], tags=["Housing"])
+    return {
+        "section": section,
+        "author": AuthorFactory(),
+        "image": ImageFactory(uploaded_by=users[EDITOR]),
+        "published": tag_story,
+        "own_draft": ArticleFactory(
+            section=section,
+            status=Article.Status.DRAFT,
+            publish_at=None,
+            created_by=users[REPORTER],
+        ),
+        "others_draft": ArticleFactory(
+            section=section, status=Article.Status.DRAFT, publish_at=None, created_by=users[EDITOR]
+        ),
+        "redirect": ArticleRedirect.objects.create(old_path="/2020/01/01/old/", article=tag_story),
+        "tag": tag_story.tags.get(),
+    }
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_groups_exist_with_exact_names_after_migrations():
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "Editors",
+        "Reporters",
+        "Moderators",
+    }
+    editors = Group.objects.get(name="Editors")
+    assert editors.permissions.filter(codename="publish_article").exists()
+    assert (
+        not Group.objects.get(name="Reporters")
+        .permissions.filter(codename="publish_article")
+        .exists()
+    )
+    moderators = Group.objects.get(name="Moderators").permissions
+    assert (
+        not moderators.filter(content_type__app_label="articles")
+        .exclude(codename__startswith="view_")
+        .exists()
+    )
+
+
+def test_migrated_groups_match_the_roles_table():
+    for name, wanted in roles.GROUP_PERMISSIONS.items():
+        granted = Group.objects.get(name=name).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+        assert set(granted) == wanted, name
+
+
+def test_sync_groups_is_idempotent():
+    before = {g.name: g.permissions.count() for g in Group.objects.all()}
+    roles.sync_groups()
+    assert {g.name: g.permissions.count() for g in Group.objects.all()} == before
+
+
+# (url name, args key or None) -> expected status per role. 200 view/edit, 403 refused,
+# 302 to the admin index for an object the role's queryset does not contain.
+PAGES = [
+    ("admin:articles_article_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_article_add", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 403}),
+    ("admin:articles_article_change", "published", {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_article_change", "own_draft", {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    (
+        "admin:articles_article_change",
+        "others_draft",
+        {EDITOR: 200, REPORTER: 302, MODERATOR: 200},
+    ),
+    ("admin:articles_article_history", "published", {EDITOR: 200, REPORTER: 403, MODERATOR: 200}),
+    ("admin:articles_article_delete", "published", {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    ("admin:articles_section_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_section_add", None, {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    ("admin:articles_section_change", "section", {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_author_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_author_add", None, {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    ("admin:articles_author_change", "author", {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_image_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:articles_image_add", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 403}),
+    ("admin:articles_image_change", "image", {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    (
+        "admin:articles_articleredirect_changelist",
+        None,
+        {EDITOR: 200, REPORTER: 403, MODERATOR: 200},
+    ),
+    ("admin:articles_articleredirect_add", None, {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    (
+        "admin:articles_articleredirect_change",
+        "redirect",
+        {EDITOR: 200, REPORTER: 403, MODERATOR: 200},
+    ),
+    ("admin:taggit_tag_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+    ("admin:taggit_tag_add", None, {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    ("admin:taggit_tag_change", "tag", {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
+]
+
+# Pages a role may open but not save: view-only, so no save button.
+VIEW_ONLY = {
+    (REPORTER, "admin:articles_article_change", "published"),
+    (REPORTER, "admin:articles_section_change", "section"),
+    (REPORTER, "admin:articles_author_change", "author"),
+    (REPORTER, "admin:articles_image_change", "image"),  # an editor's upload
+    (REPORTER, "admin:taggit_tag_change", "tag"),
+    *((MODERATOR, name, key) for name, key, _ in PAGES if name.endswith("_change")),
+}
+
+
+@pytest.mark.parametrize("role", [EDITOR, REPORTER, MODERATOR])
+def test_every_page_answers_each_role_as_expected(client, users, desk, role):
+    client = client_for(client, users[role])
+    outcomes = {}
+    for name, key, _expected in PAGES:
+        args = [desk[key].pk] if key else []
+        response = client.get(reverse(name, args=args))
+        outcomes[(name, key)] = response.status_code
+        if response.status_code == 200 and name.endswith(("_change", "_add")):
+            can_save = 'name="_save"' in response.content.decode()
+            assert can_save is ((role, name, key) not in VIEW_ONLY), (role, name, key)
+    assert outcomes == {(name, key): expected[role] for name, key, expected in PAGES}
+
+
+def test_anonymous_and_non_staff_are_sent_to_login(client, desk):
+    for name, key, _ in PAGES:
+        response = client.get(reverse(name, args=[desk[key].pk] if key else []))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_reporter_changelist_hides_other_peoples_drafts(client, users, desk):
+    response = client_for(client, users[REPORTER]).get(
+        reverse("admin:articles_article_changelist")
+    )
+    shown = set(response.context["cl"].result_list)
+    assert shown == {desk["published"], desk["own_draft"]}
+
+
+def test_editor_changelist_lists_every_story_with_its_columns(client, users, desk):
+    author = desk["author"]
+    ArticleAuthor.objects.create(article=desk["published"], author=author, order=0)
+    response = client_for(client, users[EDITOR]).get(reverse("admin:articles_article_changelist"))
+    html = response.content.decode()
+    assert set(response.context["cl"].result_list) == {
+        desk["published"],
+        desk["own_draft"],
+        desk["others_draft"],
+    }
+    assert author.name in html
+    for action in (
+        "publish_selected",
+        "unpublish_selected",
+        "submit_selected_for_review",
+        "delete_selected",
+    ):
+        assert f'value="{action}"' in html
+
+
+def test_actions_offered_per_role(client, users, desk):
+    url = reverse("admin:articles_article_changelist")
+    reporter_html = client_for(client, users[REPORTER]).get(url).content.decode()
+    assert 'value="submit_selected_for_review"' in reporter_html
+    for refused in ("publish_selected", "unpublish_selected", "delete_selected"):
+        assert f'value="{refused}"' not in reporter_html
+    moderator_html = client_for(client, users[MODERATOR]).get(url).content.decode()
+    assert 'name="action"' not in moderator_html
+
+
+# --- Writing through the form -------------------------------------------------------------
+
+
+def story_data(section, **overrides):
+    data = {
+        "headline": "Ferry timetable changes for winter",
+        "slug": "ferry-timetable-changes-for-winter",
+        "standfirst": "Fewer crossings after eight in the evening.",
+        "body": '<p>The ferry company said <a href="javascript:alert(1)">so</a>.</p>'
+        "<script>alert(1)</script>",
+        "story_type": "news",
+        "section": section.pk,
+        "tags": "Transport, Port",
+        "status": "draft",
+        "comments_enabled": "on",
+        "priority": "0",
+        "articleauthor_set-TOTAL_FORMS": "0",
+        "articleauthor_set-INITIAL_FORMS": "0",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_reporter_writes_a_draft_which_is_stamped_and_sanitised(client, users, desk):
+    client = client_for(client, users[REPORTER])
+    response = client.post(reverse("admin:articles_article_add"), story_data(desk["section"]))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story = Article.objects.get(slug="ferry-timetable-changes-for-winter")
+    assert story.created_by == users[REPORTER]
+    assert story.status == Article.Status.DRAFT
+    assert "<script" not in story.body and "javascript:" not in story.body
+    assert set(story.tags.names()) == {"Transport", "Port"}
+    assert story.history.get().history_user == users[REPORTER]
+
+
+@pytest.mark.parametrize("status", ["published", "unpublished"])
+def test_reporter_crafted_post_setting_status_is_refused(client, users, desk, status):
+    client = client_for(client, users[REPORTER])
+    data = story_data(
+        desk["section"],
+        status=status,
+        publish_at_0="2020-01-01",
+        publish_at_1="10:00:00",
+        featured="on",
+        priority="99",
+    )
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "status" in errors
+    assert not Article.objects.filter(slug=data["slug"]).exists()
+
+    draft = desk["own_draft"]
+    data = story_data(desk["section"], slug=draft.slug, status=status)
+    response = client.post(reverse("admin:articles_article_change", args=[draft.pk]), data)
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_reporter_cannot_set_editor_only_fields(client, users, desk):
+    draft = desk["own_draft"]
+    data = story_data(
+        desk["section"],
+        slug=draft.slug,
+        status="review",
+        featured="on",
+        priority="99",
+        publish_at_0="2030-01-01",
+        publish_at_1="09:00:00",
+    )
+    response = client_for(client, users[REPORTER]).post(
+        reverse("admin:articles_article_change", args=[draft.pk]), data
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.IN_REVIEW  # submitting for review is allowed
+    assert (draft.featured, draft.priority, draft.publish_at) == (False, 0, None)
+
+
+def test_reporter_cannot_post_to_a_published_or_someone_elses_story(client, users, desk):
+    client = client_for(client, users[REPORTER])
+    published = desk["published"]
+    data = story_data(desk["section"], slug=published.slug, headline="Hijacked", status="draft")
+    response = client.post(reverse("admin:articles_article_change", args=[published.pk]), data)
+    assert response.status_code == 403
+    other = desk["others_draft"]
+    data = story_data(desk["section"], slug=other.slug, headline="Hijacked", status="draft")
+    response = client.post(reverse("admin:articles_article_change", args=[other.pk]), data)
+    assert response.status_code == 302  # not in the reporter's queryset: "doesn't exist"
+    assert not Article.objects.filter(headline="Hijacked").exists()
+
+
+def test_reporter_loses_edit_rights_once_the_story_is_published(client, users, desk):
+    draft = desk["own_draft"]
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    draft.status = Article.Status.DRAFT  # sent back by an editor after going live
+    draft.save()
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    html = client_for(client, users[REPORTER]).get(url).content.decode()
+    assert 'name="_save"' not in html
+
+
+def test_reporter_actions_publish_and_delete_are_refused(client, users, desk):
+    client = client_for(client, users[REPORTER])
+    draft = desk["own_draft"]
+    url = reverse("admin:articles_article_changelist")
+    for action in ("publish_selected", "delete_selected"):
+        client.post(url, {"action": action, "_selected_action": [draft.pk]})
+        draft.refresh_from_db()
+        assert draft.status == Article.Status.DRAFT
+    client.post(
+        url,
+        {
+            "action": "submit_selected_for_review",
+            "_selected_action": [draft.pk, desk["published"].pk],
+        },
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.IN_REVIEW
+    desk["published"].refresh_from_db()
+    assert desk["published"].status == Article.Status.PUBLISHED
+
+
+def test_moderator_cannot_change_anything(client, users, desk):
+    client = client_for(client, users[MODERATOR])
+    story = desk["published"]
+    data = story_data(desk["section"], slug=story.slug, headline="Moderated", status="draft")
+    assert (
+        client.post(reverse("admin:articles_article_change", args=[story.pk]), data).status_code
+        == 403
+    )
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 403
+    url = reverse("admin:articles_article_changelist")
+    client.post(url, {"action": "unpublish_selected", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.status == Article.Status.PUBLISHED and story.headline != "Moderated"
+
+
+def test_editor_publishes_schedules_and_unpublishes(client, users, desk):
+    client = client_for(client, users[EDITOR])
+    url = reverse("admin:articles_article_changelist")
+    draft = desk["others_draft"]
+    client.post(url, {"action": "publish_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published and draft.first_published_at is not None
+
+    client.post(url, {"action": "unpublish_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.UNPUBLISHED
+    assert not Article.objects.published().filter(pk=draft.pk).exists()
+
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    data = story_data(
+        desk["section"],
+        slug="scheduled-story",
+        status="published",
+        publish_at_0=tomorrow.strftime("%Y-%m-%d"),
+        publish_at_1=tomorrow.strftime("%H:%M:%S"),
+    )
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    scheduled = Article.objects.get(slug="scheduled-story")
+    assert scheduled.is_scheduled
+    assert not Article.objects.published().filter(pk=scheduled.pk).exists()
+
+
+def test_publish_action_reports_a_slug_clash_instead_of_crashing(client, users, desk):
+    clash = ArticleFactory(
+        section=desk["section"],
+        slug=desk["published"].slug,
+        status=Article.Status.DRAFT,
+        publish_at=None,
+    )
+    response = client_for(client, users[EDITOR]).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [clash.pk]},
+        follow=True,
+    )
+    clash.refresh_from_db()
+    assert clash.status == Article.Status.DRAFT
+    assert "Another story published that day" in response.content.decode()
+
+
+def test_form_refuses_a_slug_already_used_that_day(client, users, desk):
+    data = story_data(desk["section"], slug=desk["published"].slug, status="published")
+    response = client_for(client, users[EDITOR]).post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+
+
+def test_two_way_related_link_in_one_step(client, users, desk):
+    other = ArticleFactory(section=desk["section"])
+    data = story_data(
+        desk["section"],
+        **{
+            "related_links-TOTAL_FORMS": "2",
+            "related_links-0-target": str(desk["published"].pk),
+            "related_links-0-order": "1",
+            "related_links-0-both_ways": "on",
+            "related_links-1-target": str(other.pk),
+            "related_links-1-order": "2",
+        },
+    )
+    response = client_for(client, users[EDITOR]).post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    story = Article.objects.get(slug=data["slug"])
+    assert list(story.related_links.values_list("target", flat=True)) == [
+        desk["published"].pk,
+        other.pk,
+    ]
+    assert RelatedLink.objects.filter(article=desk["published"], target=story).exists()
+    assert not RelatedLink.objects.filter(article=other, target=story).exists()
+
+
+def test_reporter_cannot_make_a_link_two_way_into_a_published_story(client, users, desk):
+    data = story_data(
+        desk["section"],
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-target": str(desk["published"].pk),
+            "related_links-0-order": "1",
+            "related_links-0-both_ways": "on",
+        },
+    )
+    response = client_for(client, users[REPORTER]).post(
+        reverse("admin:articles_article_add"), data
+    )
+    assert response.status_code == 200
+    assert "can only go one way" in response.content.decode()
+    assert not RelatedLink.objects.filter(article=desk["published"]).exists()
+
+
+def test_self_relation_is_refused_in_the_form(client, users, desk):
+    story = desk["others_draft"]
+    data = story_data(
+        desk["section"],
+        slug=story.slug,
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-target": str(story.pk),
+            "related_links-0-order": "1",
+        },
+    )
+    response = client_for(client, users[EDITOR]).post(
+        reverse("admin:articles_article_change", args=[story.pk]), data
+    )
+    assert response.status_code == 200
+    assert "cannot be related to itself" in response.content.decode()
+
+
+def test_view_on_site_uses_the_preview_for_drafts_and_the_story_url_when_live(client, users, desk):
+    client = client_for(client, users[EDITOR])
+    draft, live = desk["others_draft"], desk["published"]
+    html = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert f'href="/preview/{draft.pk}/"' in html
+    html = client.get(reverse("admin:articles_article_change", args=[live.pk])).content.decode()
+    assert f'href="{live.get_absolute_url()}"' in html
+    preview = client.get(f"/preview/{draft.pk}/")
+    assert preview.status_code == 200
+    assert "no-cache" in preview["Cache-Control"]
+
+
+def test_body_uses_the_prose_editor_with_its_assets(client, users, desk):
+    html = (
+        client_for(client, users[EDITOR])
+        .get(reverse("admin:articles_article_add"))
+        .content.decode()
+    )
+    assert "data-django-prose-editor-configurable" in html
+    assert '<script type="importmap"' in html
+    assert "django_prose_editor/configurable.js" in html
+
+
+def test_tag_merge_needs_change_and_delete_rights(client, users, desk):
+    url = reverse("admin:taggit_tag_merge_tags")
+    session = client_for(client, users[MODERATOR]).session
+    session["selected_tag_ids"] = str(desk["tag"].pk)
+    session.save()
+    response = client.post(url, {"new_tag_name": "Merged"})
+    assert response.status_code == 403
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Housing"]
+
+
+def test_image_of_another_uploader_is_read_only_for_a_reporter(client, users, desk):
+    own = ImageFactory(uploaded_by=users[REPORTER])
+    client = client_for(client, users[REPORTER])
+    html = client.get(reverse("admin:articles_image_change", args=[own.pk])).content.decode()
+    assert 'name="_save"' in html
+    response = client.post(
+        reverse("admin:articles_image_change", args=[desk["image"].pk]), {"alt_text": "Changed"}
+    )
+    assert response.status_code == 403
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def make_stories(count):
+    section = Section.objects.create(name="Bulk", slug="bulk")
+    authors = Author.objects.bulk_create(
+        Author(name=f"Writer {n}", slug=f"writer-{n}") for n in range(5)
+    )
+    now = timezone.now()
+    stories = Article.objects.bulk_create(
+        Article(
+            headline=f"Story {n}",
+            slug=f"story-{n}",
+            section=section,
+            status=Article.Status.PUBLISHED,
+            publish_at=now - timedelta(hours=n),
+            first_published_at=now - timedelta(hours=n),
+            pub_date=timezone.localdate(now - timedelta(hours=n)),
+        )
+        for n in range(count)
+    )
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=story, author=authors[n % 5], order=0)
+        for n, story in enumerate(stories)
+    )
+
+
+def changelist_queries(client, editor, count):
+    make_stories(count)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_changelist")
+    client.get(url)  # warm the content-type and permission caches of a long-lived process
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == min(count, 50)
+    return len(queries)
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_changelist_query_count_does_not_grow_with_stories(
+    client, users, count, django_assert_max_num_queries
+):
+    measured = changelist_queries(client, users[EDITOR], count)
+    print(f"article changelist with {count} stories: {measured} queries")
+    with django_assert_max_num_queries(11):
+        client.get(reverse("admin:articles_article_changelist"))
+
+
+def test_editor_assets_survive_collectstatic_with_hashed_names(settings, tmp_path):
+    """Production serves fingerprinted files: the editor's import map must point at them."""
+    import re
+
+    from django.core.management import call_command
+
+    from articles.forms import ArticleAdminForm
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    # (Django's setting_changed handler rebuilds the static files storage.)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    media = str(ArticleAdminForm().media)
+    paths = re.findall(r"/static/(django_prose_editor/[^\"']+)", media)
+    assert any(re.search(r"configurable\.[0-9a-f]{12}\.js$", p) for p in paths)
+    assert any(re.search(r"editor\.[0-9a-f]{12}\.js$", p) for p in paths)
+    for path in paths:
+        assert (settings.STATIC_ROOT / path).is_file(), path
+
+
+def test_changelist_puts_the_desks_work_first_and_labels_scheduled_stories(client, users, desk):
+    scheduled = ArticleFactory(
+        section=desk["section"],
+        headline="Tomorrow's story",
+        publish_at=timezone.now() + timedelta(days=1),
+    )
+    response = client_for(client, users[EDITOR]).get(reverse("admin:articles_article_changelist"))
+    rows = list(response.context["cl"].result_list)
+    assert set(rows[:2]) == {desk["own_draft"], desk["others_draft"]}  # no publication time yet
+    assert rows[2] == scheduled
+    html = response.content.decode()
+    assert '<td class="field-status_label">Scheduled</td>' in html
+
+
+def test_reporter_cannot_relate_to_a_colleagues_draft_by_id(client, users, desk):
+    data = story_data(
+        desk["section"],
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-target": str(desk["others_draft"].pk),
+            "related_links-0-order": "1",
+        },
+    )
+    response = client_for(client, users[REPORTER]).post(
+        reverse("admin:articles_article_add"), data
+    )
+    assert response.status_code == 200
+    assert desk["others_draft"].headline not in response.content.decode()
+    assert not RelatedLink.objects.exists()
+
+
+def test_editor_merges_tags(client, users, desk):
+    story = desk["published"]
+    story.tags.add("Homes")
+    client = client_for(client, users[EDITOR])
+    ids = list(Tag.objects.filter(name__in=["Housing", "Homes"]).values_list("pk", flat=True))
+    changelist = reverse("admin:taggit_tag_changelist")
+    response = client.post(changelist, {"action": "render_tag_form", "_selected_action": ids})
+    assert response.status_code == 302
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Housing"})
+    assert response.status_code == 302
+    assert list(story.tags.names()) == ["Housing"]
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Housing"]
