@@ -24,12 +24,21 @@ ARTICLE_MODELS = (
 )
 ALL_ACTIONS = ("add", "change", "delete", "view")
 
+# Granted by the comments app's migration 0002_moderation_groups: work the comment queue.
+COMMENT_MODERATION = {
+    ("comments", "moderate_comment"),
+    ("comments", "view_comment"),
+    ("comments", "view_commentreport"),
+    ("comments", "view_moderationevent"),
+}
+
 # {group: {(app_label, codename), ...}}
 GROUP_PERMISSIONS = {
     EDITORS: {
         *(("articles", f"{action}_{model}") for model in ARTICLE_MODELS for action in ALL_ACTIONS),
         ("articles", "publish_article"),
         *(("taggit", f"{action}_{model}") for model in ("tag", "taggeditem") for action in ALL_ACTIONS),
+        *COMMENT_MODERATION,
     },
     REPORTERS: {
         ("articles", "add_article"),
@@ -47,6 +56,7 @@ GROUP_PERMISSIONS = {
     MODERATORS: {
         *(("articles", f"view_{model}") for model in ARTICLE_MODELS),
         ("taggit", "view_tag"),
+        *COMMENT_MODERATION,
     },
 }  # fmt: skip
 
@@ -57,7 +67,7 @@ def sync_groups(using="default"):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    for label in ("articles", "taggit"):  # after a flush, permissions are gone too
+    for label in ("articles", "taggit", "comments"):  # after a flush, permissions are gone too
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     for name, wanted in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)

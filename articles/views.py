@@ -22,6 +22,7 @@ from articles import jsonld
 from articles import search as reader_search
 from articles.http import private_page, public_cache, set_last_modified
 from articles.models import Article, ArticleRedirect, Author, Section
+from articles.workflow import stories_visible_to
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -121,7 +122,8 @@ class ArticleDetailView(StoryMixin, DetailView):
         where = {"pub_date": parse_date(k["year"], k["month"], k["day"]), "slug": k["slug"]}
         article = self.get_queryset().filter(**where).first()
         if article is None and self.request.user.has_perm("articles.view_article"):
-            article = story_queryset(Article.objects.for_listing()).filter(**where).first()
+            staff_view = stories_visible_to(self.request.user, Article.objects.for_listing())
+            article = story_queryset(staff_view).filter(**where).first()
             self.preview = article is not None
         if article is None:
             raise Http404("No story at this address.")
@@ -150,7 +152,8 @@ class ArticlePreviewView(PermissionRequiredMixin, StoryMixin, DetailView):
     preview = True
 
     def get_queryset(self):
-        return story_queryset(Article.objects.for_listing())
+        # A reporter previews their own drafts, never a colleague's.
+        return story_queryset(stories_visible_to(self.request.user, Article.objects.for_listing()))
 
     def get(self, request, *args, **kwargs):
         return private_page(super().get(request, *args, **kwargs))

@@ -622,3 +622,14 @@ def test_editor_merges_tags(client, users, desk):
     assert response.status_code == 302
     assert list(story.tags.names()) == ["Housing"]
     assert list(Tag.objects.values_list("name", flat=True)) == ["Housing"]
+
+
+def test_reporters_preview_their_own_drafts_but_not_a_colleagues(client, users):
+    own = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=users[REPORTER])
+    colleague = StaffFactory(username="colleague", role=roles.REPORTERS)
+    theirs = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=colleague)
+    client.force_login(users[REPORTER])
+    assert client.get(reverse("articles:preview", args=[own.pk])).status_code == 200
+    assert client.get(reverse("articles:preview", args=[theirs.pk])).status_code == 404
+    client.force_login(users[EDITOR])
+    assert client.get(reverse("articles:preview", args=[theirs.pk])).status_code == 200
