@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
 
-# Attributes every LogRecord has; anything else was passed through `extra=` and is kept.
+# Attributes every LogRecord has; anything else was passed through `extra=` and is kept,
+# except the objects Django attaches (the request, runserver's socket) and its duplicate time.
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+_DROPPED = {"request", "server_time"}
 
 
 class RequestIdFilter(logging.Filter):
@@ -27,8 +29,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", request_id_var.get()),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                # Django attaches the request and the socket to some records; keep them short.
+            if key not in _STANDARD_ATTRS and key not in _DROPPED and not key.startswith("_"):
                 event[key] = value if isinstance(value, (str, int, float, bool)) else str(value)
         if record.exc_info:
             event["exc_info"] = self.formatException(record.exc_info)

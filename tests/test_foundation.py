@@ -172,3 +172,12 @@ def test_errors_logged_while_serving_a_request_carry_its_id(rf):
     assert event["request_id"] == "trace-42"
     assert event["level"] == "ERROR"
     assert "ValueError: broken" in event["exc_info"]
+
+
+def test_log_lines_keep_extra_fields_but_not_django_request_objects():
+    record = logging.makeLogRecord(
+        {"msg": "GET /", "levelname": "INFO", "status_code": 200, "request": object()}
+    )
+    event = json.loads(JsonFormatter().format(record))
+    assert event["status_code"] == 200
+    assert "request" not in event
