@@ -97,14 +97,56 @@ def reader_paper():
         publish_at=ago(hours=6),
     )
     ArticleFactory(section=sport, headline="Local team wins the cup", slug="team-wins-cup")
+    # The comments block as readers see it: approved comments, a linked name, a reply, a
+    # reply to the reply (as deep as threads go), and the form.
+    from tests.factories import CommentFactory
+
+    first = CommentFactory(article=story, name="Rita Reader", body="Good news for the estate.")
+    CommentFactory(article=story, name="Web Person", website="https://example.org/", body="Yes.")
+    reply = CommentFactory(article=story, parent=first, name="Sam Replier", body="Agreed.")
+    CommentFactory(article=story, parent=reply, name="Deep Thread", body="Me too.")
     return story, related
 
 
-WORDS = (
-    "council housing plan river homes vote meeting residents street school budget road "
-    "bridge park flood market shop bus station library rent tenants builder spring winter "
-    "week month year neighbours families children traffic parking noise trees green wall"
-).split()
+WORDS = [
+    "council",
+    "housing",
+    "plan",
+    "river",
+    "homes",
+    "vote",
+    "meeting",
+    "residents",
+    "street",
+    "school",
+    "budget",
+    "road",
+    "bridge",
+    "park",
+    "flood",
+    "market",
+    "shop",
+    "bus",
+    "station",
+    "library",
+    "rent",
+    "tenants",
+    "builder",
+    "spring",
+    "winter",
+    "week",
+    "month",
+    "year",
+    "neighbours",
+    "families",
+    "children",
+    "traffic",
+    "parking",
+    "noise",
+    "trees",
+    "green",
+    "wall",
+]
 
 
 def add_comments(story, threads, replies=2, words=45):
