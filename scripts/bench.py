@@ -77,8 +77,9 @@ def wrk(url):
         timeout=SECONDS + 30,
     )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-    p50 = re.search(r"50%\s+(\S+)", result.stdout).group(1)
-    p99 = re.search(r"99%\s+(\S+)", result.stdout).group(1)
+    # Lines of the latency distribution only: a thread-stats column can also end in "99%".
+    p50 = re.search(r"^\s*50%\s+(\S+)", result.stdout, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s*99%\s+(\S+)", result.stdout, re.MULTILINE).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     return rps, p50, p99, int(errors.group(1)) if errors else 0
 
