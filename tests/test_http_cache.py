@@ -22,6 +22,13 @@ pytestmark = pytest.mark.django_db
 PUBLIC = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
 
 
+@pytest.fixture(autouse=True)
+def _one_volatile_period(monkeypatch):
+    """Pages with a comment form renew their validators every hour: keep each test in one."""
+    frozen = time.time()
+    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: frozen))
+
+
 @pytest.fixture
 def urls():
     section = SectionFactory(slug="politics")
