@@ -1,14 +1,18 @@
 """HTTP caching for the reader site.
 
 Anonymous GETs of stories, listings and feeds may be kept by browsers and shared caches
-(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`) and carry validators: an ETag hashed
-from the exact bytes sent, and Last-Modified from the data shown, so conditional requests get
-a 304. A response that holds anything personal (a signed-in user, a CSRF token in a form,
-a flash message) is private and never cached. Every response varies on Cookie, since a
-signed-in editor sees a different page at the same address.
+(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`) and carry validators: a weak ETag
+hashed from the page (less its per-render fragments, see `mark_volatile`), and Last-Modified
+from the data shown, so conditional requests get a 304. The ETag is weak because the bytes
+differ between two renders of the same page (the comment form's stamp, and GZipMiddleware's
+compression); Django compares If-None-Match weakly. A response that holds anything personal
+(a signed-in user, a CSRF token in a form, a flash message) is private and never cached.
+Every response varies on Cookie, since a signed-in editor sees a different page at the same
+address, and on Accept-Encoding, since GZipMiddleware compresses it for clients that ask.
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -26,9 +30,18 @@ def mark_personal(request):
     request._personal_response = True
 
 
-def mark_volatile(request, fragment):
-    """Leave `fragment` (e.g. a per-render form stamp) out of the ETag of this response."""
+VOLATILE_PERIOD = 3600
+
+
+def mark_volatile(request, fragment, period=VOLATILE_PERIOD):
+    """Leave `fragment` (e.g. a per-render form stamp) out of the ETag of this response.
+
+    A cache whose copy is confirmed by a 304 keeps serving that copy, fragment and all. So the
+    validators still change once every `period` seconds: a cached page's fragment is never
+    older than `period` plus the max-age (the comment form's stamp is good for two hours).
+    """
     request.__dict__.setdefault("_volatile_fragments", []).append(str(fragment))
+    request._volatile_period = min(getattr(request, "_volatile_period", period), period)
 
 
 def is_personal(request):
@@ -51,15 +64,20 @@ def set_last_modified(response, *moments):
 
 
 def finish(request, response):
-    patch_vary_headers(response, ("Cookie",))
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
     if response.status_code != 200 or request.method not in ("GET", "HEAD"):
         return response
     if is_personal(request):
         add_never_cache_headers(response)
         return response
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    period = getattr(request, "_volatile_period", None)
+    epoch = int(time.time()) // period * period if period else None
+    if epoch is not None and response.has_header("Last-Modified"):
+        modified = parse_http_date_safe(response["Last-Modified"]) or 0
+        response["Last-Modified"] = http_date(max(modified, epoch))
     if not response.streaming and not response.has_header("ETag"):
-        set_content_etag(request, response)
+        set_content_etag(request, response, epoch)
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
@@ -68,12 +86,19 @@ def finish(request, response):
     )
 
 
-def set_content_etag(request, response):
-    """ETag from the bytes sent, less the fragments that change on every render."""
+def set_content_etag(request, response, epoch=None):
+    """A weak ETag from the page, less the fragments that change on every render.
+
+    `epoch` (the start of the current volatile period) is hashed in when the page has such
+    fragments, so that the tag, and the copies caches keep, are renewed once a period.
+    """
     content = response.content
     for fragment in getattr(request, "_volatile_fragments", ()):
         content = content.replace(fragment.encode(), b"")
-    response["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+    digest = hashlib.md5(content, usedforsecurity=False)
+    if epoch is not None:
+        digest.update(f"|{epoch}".encode())
+    response["ETag"] = "W/" + quote_etag(digest.hexdigest())
 
 
 def public_cache(view):

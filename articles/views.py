@@ -8,7 +8,7 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count, F, Window, prefetch_related_objects
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +23,7 @@ from articles import search as reader_search
 from articles.http import private_page, public_cache, set_last_modified
 from articles.models import Article, ArticleRedirect, Author, Section
 from articles.workflow import stories_visible_to
+from comments.models import Comment, ModerationEvent
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -34,9 +35,38 @@ def reader_stories():
     return Article.objects.published().for_listing().defer("search_vector", "body")
 
 
+def comments_changed():
+    """When the outer story's comment block last changed, as two annotations (None if never).
+
+    The newest approved comment, and the latest status change into or out of "approved"
+    (every one is a ModerationEvent, see comments.moderation.set_status): a comment approved,
+    or taken down, after a page was cached makes that page's Last-Modified older than this.
+    """
+    approved = Comment.Status.APPROVED
+    newest = (
+        Comment.objects.visible()
+        .filter(article=OuterRef("pk"))
+        .order_by("-created")
+        .values("created")[:1]
+    )
+    moderated = (
+        ModerationEvent.objects.filter(comment__article=OuterRef("pk"))
+        .filter(Q(to_status=approved) | Q(from_status=approved))
+        .order_by()
+        .values("comment__article")
+        .annotate(latest=Max("created"))
+        .values("latest")
+    )
+    return {"newest_comment_at": Subquery(newest), "comments_moderated_at": Subquery(moderated)}
+
+
 def story_queryset(queryset):
     """A story page's shape: the card shape plus tags and corrections in one query each."""
-    return queryset.defer("search_vector").prefetch_related("tags", "corrections")
+    return (
+        queryset.defer("search_vector")
+        .annotate(**comments_changed())
+        .prefetch_related("tags", "corrections")
+    )
 
 
 def related_stories(article, limit=RELATED_LIMIT):
@@ -44,7 +74,7 @@ def related_stories(article, limit=RELATED_LIMIT):
 
     Only published stories, never the story itself; two queries whatever the numbers.
     """
-    light = ("id", "headline", "slug", "pub_date", "publish_at")
+    light = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
     curated = list(
         Article.objects.published()
         .filter(linked_from__article=article)
@@ -140,7 +170,15 @@ class ArticleDetailView(StoryMixin, DetailView):
             raise
         article = self.object
         corrected = [correction.date for correction in article.corrections.all()]
-        set_last_modified(response, article.updated_at, article.publish_at, *corrected)
+        set_last_modified(
+            response,
+            article.updated_at,
+            article.publish_at,
+            article.newest_comment_at,
+            article.comments_moderated_at,
+            *corrected,
+            *last_modified_of(response.context_data["related"]),
+        )
         return private_page(response) if self.preview else response
 
 

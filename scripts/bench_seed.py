@@ -30,6 +30,7 @@ from articles.models import (  # noqa: E402
     RelatedLink,
     Section,
 )
+from comments.models import Comment  # noqa: E402
 
 PARAGRAPH = (
     "<p>The council met on Tuesday evening to debate the plan, which would bring hundreds of "
@@ -82,7 +83,24 @@ def seed(stories=300):
     for target in made[1:4]:
         RelatedLink.objects.create(article=story, target=target, order=target.pk)
     Correction.objects.create(article=story, text="An earlier version misstated the date.")
+    add_comments(story)
     return story
+
+
+def add_comments(story, threads=20):
+    """Approved comments with the comments block open: a thread is a comment and a reply."""
+    common = {"article": story, "status": Comment.Status.APPROVED, "email": "r@example.org"}
+    text = (
+        "I was at the meeting. The riverside needs homes, but the plan says little about schools."
+    )
+    roots = Comment.objects.bulk_create(
+        Comment(name=f"Reader {i}", body=f"{text} ({i})", depth=1, **common)
+        for i in range(threads)
+    )
+    Comment.objects.bulk_create(
+        Comment(name=f"Replier {i}", body=f"Agreed ({i}).", parent=root, depth=2, **common)
+        for i, root in enumerate(roots)
+    )
 
 
 def main():
@@ -95,11 +113,13 @@ def main():
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     html = response.content
+    assert b'id="comment-form"' in html and b"40 comments" in html
     print(
         json.dumps(
             {
                 "story_url": url,
                 "story_queries": len(queries),
+                "story_comments": Comment.objects.visible().filter(article=story).count(),
                 "story_html_bytes": len(html),
                 "story_html_gzip_bytes": len(gzip.compress(html, 6)),
             }

@@ -97,4 +97,94 @@ def reader_paper():
         publish_at=ago(hours=6),
     )
     ArticleFactory(section=sport, headline="Local team wins the cup", slug="team-wins-cup")
+    # The comments block as readers see it: approved comments, a linked name, a reply, a
+    # reply to the reply (as deep as threads go), and the form.
+    from tests.factories import CommentFactory
+
+    first = CommentFactory(article=story, name="Rita Reader", body="Good news for the estate.")
+    CommentFactory(article=story, name="Web Person", website="https://example.org/", body="Yes.")
+    reply = CommentFactory(article=story, parent=first, name="Sam Replier", body="Agreed.")
+    CommentFactory(article=story, parent=reply, name="Deep Thread", body="Me too.")
     return story, related
+
+
+WORDS = [
+    "council",
+    "housing",
+    "plan",
+    "river",
+    "homes",
+    "vote",
+    "meeting",
+    "residents",
+    "street",
+    "school",
+    "budget",
+    "road",
+    "bridge",
+    "park",
+    "flood",
+    "market",
+    "shop",
+    "bus",
+    "station",
+    "library",
+    "rent",
+    "tenants",
+    "builder",
+    "spring",
+    "winter",
+    "week",
+    "month",
+    "year",
+    "neighbours",
+    "families",
+    "children",
+    "traffic",
+    "parking",
+    "noise",
+    "trees",
+    "green",
+    "wall",
+]
+
+
+def add_comments(story, threads, replies=2, words=45):
+    """`threads` approved comments on `story`, each with `replies` replies, the first of
+    which has a reply of its own: believable text of about `words` words, varied enough that
+    it does not compress unrealistically well. Returns every comment made."""
+    import random
+
+    from comments.models import Comment
+
+    rng = random.Random(story.pk)
+    start = timezone.now() - timezone.timedelta(hours=2)
+
+    def text():
+        sentence = " ".join(rng.choice(WORDS) for _ in range(words))
+        return f"{sentence.capitalize()}.\n\nI read the story twice."
+
+    def made(parent, n):
+        depth = parent.depth + 1 if parent else 1
+        return Comment(
+            article=story,
+            parent=parent,
+            depth=depth,
+            name=f"Reader {n}",
+            email=f"reader{n}@example.org",
+            website="https://example.org/me" if n % 5 == 0 else "",
+            body=text(),
+            status=Comment.Status.APPROVED,
+            created=start + timezone.timedelta(seconds=n),
+        )
+
+    roots = Comment.objects.bulk_create(made(None, n) for n in range(threads))
+    seconds = Comment.objects.bulk_create(
+        made(root, threads + n * replies + k)
+        for n, root in enumerate(roots)
+        for k in range(replies)
+    )
+    thirds = Comment.objects.bulk_create(
+        made(second, 10_000 + n) for n, second in enumerate(seconds[::replies] if replies else [])
+    )
+    return [*roots, *seconds, *thirds]

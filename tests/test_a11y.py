@@ -1,6 +1,7 @@
 """axe-core in Chromium: zero WCAG 2.1 A/AA violations on every kind of reader page."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.reader_data import assert_accessible, reader_paper
 
@@ -14,9 +15,11 @@ def paper(transactional_db):
 
 def test_reader_pages_pass_axe(page, paper):
     story, _related = paper
+    replying_to = story.comments.get(name="Rita Reader").pk
     pages = [
         ("/", "The Newsroom"),
         (story.get_absolute_url(), story.headline),
+        (f"{story.get_absolute_url()}?replyto={replying_to}#respond", story.headline),
         ("/section/politics/", "Politics"),
         ("/tag/housing/", "housing"),
         ("/author/ann-writer/", "Ann Writer"),
@@ -29,7 +32,38 @@ def test_reader_pages_pass_axe(page, paper):
         assert response.status in (200, 404), url
         assert heading in page.locator("h1").inner_text(), url
         assert page.locator("h1").count() == 1, url
+        if url.startswith(story.get_absolute_url()):
+            # The comments block is on the page being checked: threads and the form.
+            assert page.locator(".comment-replies .comment-replies .comment").count() == 1
+            assert page.locator("#comment-form textarea").count() == 1
+            if "replyto" in url:
+                assert page.get_by_text("Replying to Rita Reader").is_visible()
         assert_accessible(page)
+
+
+def test_comment_error_pages_pass_axe(page, paper, settings):
+    """The 400 page (form errors, text kept) and the 429 page (too many comments)."""
+    settings.COMMENTS_RATE_LIMIT = 1
+    cache.clear()  # rate-limit counters live in the cache
+    story, _related = paper
+    page.goto(story.get_absolute_url())
+    page.locator("#id_name").fill("Quick Reader")
+    page.locator("#id_email").fill("quick@example.org")
+    page.locator("#id_body").fill("Sent far too fast to be a person.")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Post comment").click()
+    assert posted.value.status == 400
+    assert page.locator("h1").inner_text() == "Please check your comment"
+    assert page.locator("#id_body").input_value() == "Sent far too fast to be a person."
+    assert_accessible(page)
+
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Post comment").click()
+    assert posted.value.status == 429
+    assert page.locator("h1").inner_text() == "Too many comments at once"
+    assert page.locator("#id_body").input_value() == "Sent far too fast to be a person."
+    assert_accessible(page)
+    cache.clear()
 
 
 def test_story_is_readable_without_javascript(browser, live_server, paper):

@@ -1,16 +1,32 @@
+import gzip
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
+from django.utils import timezone
+from django.utils.http import parse_http_date
 
-from articles.http import is_personal
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from articles.http import VOLATILE_PERIOD, is_personal
+from articles.models import Article
+from comments.models import Comment
+from comments.moderation import approve, reject
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 from tests.reader_data import staff_user
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+
+
+@pytest.fixture(autouse=True)
+def _one_volatile_period(monkeypatch):
+    """Pages with a comment form renew their validators every hour: keep each test in one."""
+    frozen = time.time()
+    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture
@@ -107,3 +123,103 @@ def test_pages_holding_a_csrf_token_or_a_message_are_personal():
     assert not is_personal(request)
     messages.info(request, "Thanks, your comment awaits moderation.")
     assert is_personal(request)
+
+
+# --- The story page with its comments, compressed (GZipMiddleware) -------------------------
+
+
+@pytest.fixture
+def commented_story():
+    """A story published an hour ago, comments open, with approved comments and a reply."""
+    story = ArticleFactory(publish_at=timezone.now() - timezone.timedelta(hours=1))
+    Article.objects.filter(pk=story.pk).update(updated_at=story.publish_at)
+    old = story.publish_at
+    first = CommentFactory(article=story, created=old)
+    CommentFactory(article=story, parent=first, created=old)
+    story.refresh_from_db()
+    return story
+
+
+def test_story_with_open_comments_answers_conditional_gzip_requests(client, commented_story):
+    url = commented_story.get_absolute_url()
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    assert b'id="comment-form"' in gzip.decompress(first.content)
+    assert first["ETag"].startswith('W/"')  # the stamp is left out: a weak validator
+    assert first["Cache-Control"] == PUBLIC
+    for headers in (
+        {"HTTP_IF_NONE_MATCH": first["ETag"]},
+        {"HTTP_IF_NONE_MATCH": first["ETag"].removeprefix("W/")},
+        {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]},
+    ):
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", **headers)
+        assert again.status_code == 304, headers
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+        assert again["Cache-Control"] == PUBLIC
+        # A 304 says what the 200 would vary on.
+        assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in again["Vary"].split(",")}
+    # Uncompressed and compressed copies share the validator (weak comparison).
+    plain = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert plain.status_code == 304
+
+
+@pytest.mark.parametrize("decision", [approve, reject])
+def test_a_moderators_decision_moves_last_modified(client, commented_story, decision):
+    """A cache that revalidates with If-Modified-Since alone must see the comments change."""
+    url = commented_story.get_absolute_url()
+    before = client.get(url)
+    pending = CommentFactory(
+        article=commented_story, status=Comment.Status.PENDING, body="Just in."
+    )
+    shown = commented_story.comments.filter(parent=None).first()
+    moderator = staff_user("moderate_comment")
+    if decision is approve:
+        approve(pending, by=moderator)
+    else:
+        reject(shown, by=moderator)
+    after = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(before["Last-Modified"])
+    assert ("Just in." in after.content.decode()) is (decision is approve)
+
+
+def test_a_new_approved_comment_moves_last_modified(client, commented_story):
+    """Comments that never went through the queue (imports, trusted) count too."""
+    url = commented_story.get_absolute_url()
+    before = client.get(url)
+    CommentFactory(article=commented_story, body="Straight in.")
+    after = client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert "Straight in." in after.content.decode()
+
+
+def test_a_cached_comment_form_is_renewed_every_period(client, commented_story, monkeypatch):
+    """A 304 keeps the cache's copy and its form stamp: the validators change once a period,
+    so no cache serves a form older than the period plus max-age (the stamp lasts 2 hours)."""
+    url = commented_story.get_absolute_url()
+    start = (time.time() // VOLATILE_PERIOD + 1) * VOLATILE_PERIOD + 5
+    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: start))
+    first = client.get(url)
+    assert parse_http_date(first["Last-Modified"]) >= start - 5
+    later = start + VOLATILE_PERIOD - 10
+    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: later))
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    next_period = start + VOLATILE_PERIOD
+    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: next_period))
+    for headers in (
+        {"HTTP_IF_NONE_MATCH": first["ETag"]},
+        {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]},
+    ):
+        renewed = client.get(url, **headers)
+        assert renewed.status_code == 200, headers
+        assert renewed["ETag"] != first["ETag"]
+
+
+def test_pages_without_a_form_keep_their_validators(client, monkeypatch):
+    """Only pages with per-render fragments are renewed every period."""
+    ArticleFactory(section=SectionFactory(slug="calm"))
+    first = client.get("/section/calm/")
+    later = time.time() + 3 * VOLATILE_PERIOD
+    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: later))
+    assert client.get("/section/calm/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

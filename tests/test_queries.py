@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Correction, RelatedLink
+from comments.models import Comment
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
-from tests.reader_data import ago, full_story
+from tests.reader_data import add_comments, ago, full_story
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,19 @@ STORY_BUDGET = 10
 LISTING_BUDGET = 8
 
 
-@pytest.mark.parametrize("n", [1, 50])
-def test_story_page_query_budget(client, django_assert_max_num_queries, n):
+def story_with(n, threads):
     story = full_story(n=n)
     # Tag-related stories too, so the fill query returns rows.
     for i in range(n):
         ArticleFactory(section=story.section, tags=[f"tag-{i}"], publish_at=ago(days=1))
+    add_comments(story, threads=threads, replies=2, words=8)
+    return story
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_story_page_query_budget(client, django_assert_max_num_queries, n):
+    """n authors, tags, corrections, related links and comment threads (with replies)."""
+    story = story_with(n, threads=n)
     with django_assert_max_num_queries(STORY_BUDGET):
         response = client.get(story.get_absolute_url())
     assert response.status_code == 200
@@ -27,6 +35,21 @@ def test_story_page_query_budget(client, django_assert_max_num_queries, n):
     assert Correction.objects.filter(article=story).count() == n
     assert RelatedLink.objects.filter(article=story).count() == n
     assert len(response.context["related"]) == min(5, 2 * n)
+    page = response.content.decode()
+    assert page.count('class="comment ') == 4 * n and 'id="comment-form"' in page
+
+
+def test_story_page_with_500_comments_query_budget(client, django_assert_max_num_queries):
+    """The comments block costs at most 3 queries, whatever the number of comments."""
+    story = story_with(50, threads=125)
+    assert Comment.objects.visible().filter(article=story).count() == 500
+    with django_assert_max_num_queries(STORY_BUDGET + 3):
+        response = client.get(story.get_absolute_url())
+    page = response.content.decode()
+    assert "500 comments" in page and page.count('class="comment ') == 200
+    with django_assert_max_num_queries(STORY_BUDGET + 3):
+        later = client.get(story.get_absolute_url() + "?comments_page=3")
+    assert later.content.decode().count('class="comment ') == 100  # the last 25 threads
 
 
 def _listing_data(n):
