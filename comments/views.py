@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -45,6 +46,7 @@ def comments_url(article):
     return f"{article.get_absolute_url()}#comments"
 
 
+@never_cache
 @same_origin_post
 @require_POST
 def post_comment(request, article_id):
@@ -117,6 +119,7 @@ def reporter_hash(request, comment):
     ).hexdigest()
 
 
+@never_cache
 @same_origin_post
 @require_POST
 def report_comment(request, pk):
