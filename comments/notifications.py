@@ -1,12 +1,13 @@
 """Telling moderators that comments wait: right after the commit, or as a digest."""
 
 import logging
+import threading
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,12 +31,50 @@ def moderator_emails():
     return sorted(set(users.filter(query).values_list("email", flat=True)))
 
 
+_senders = []
+_senders_lock = threading.Lock()
+
+
 def comment_waiting(comment):
     """Called inside the transaction that files a comment as pending."""
     if setting("NOTIFY") != "immediate":
         return
     pk = comment.pk
-    transaction.on_commit(lambda: send_waiting([pk]))
+    transaction.on_commit(lambda: send_in_background([pk]))
+
+
+def send_in_background(pks):
+    """`send_waiting(pks)` on a thread of its own, so the reader never waits for the mail server.
+
+    A mail server that hangs would otherwise hold the reader's request (and an app server
+    worker) for EMAIL_TIMEOUT seconds. If the process ends before the mail is sent, the
+    comments stay unannounced and `send_comment_digest` picks them up.
+    """
+    thread = threading.Thread(
+        target=_send_and_close, args=(pks,), name="comments-notify", daemon=True
+    )
+    with _senders_lock:
+        _senders[:] = [t for t in _senders if t.is_alive()]
+        _senders.append(thread)
+    thread.start()
+    return thread
+
+
+def _send_and_close(pks):
+    try:
+        send_waiting(pks)
+    except Exception:
+        logger.exception("Could not announce waiting comments %s", pks)
+    finally:
+        connections.close_all()  # this thread's own database connections
+
+
+def wait_for_senders(timeout=None):
+    """Block until the background notifications started so far are done (tests, shutdown)."""
+    with _senders_lock:
+        threads = list(_senders)
+    for thread in threads:
+        thread.join(timeout)
 
 
 def send_waiting(pks=None):

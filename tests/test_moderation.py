@@ -1,5 +1,6 @@
 """The one status function, its audit trail, notifications and the personal-data purge."""
 
+import time
 from io import StringIO
 
 import pytest
@@ -9,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments import moderation
+from articles.roles import sync_groups
+from comments import moderation, notifications
 from comments.models import Comment, ModerationEvent
 from comments.moderation import set_status
-from tests.comment_helpers import _fresh_cache, post_comment  # noqa: F401
+from tests.comment_helpers import HangingEmailBackend, _fresh_cache, post_comment  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,21 +122,41 @@ def test_moderation_never_deletes():
 
 @pytest.fixture
 def moderator_with_email():
+    sync_groups()  # transactional tests flush the groups the migrations made
     return member("Moderators", email="desk@newsroom.test")
 
 
-def test_immediate_notification_after_commit(
-    client, django_capture_on_commit_callbacks, moderator_with_email
-):
+@pytest.mark.django_db(transaction=True)
+def test_immediate_notification_after_commit(client, moderator_with_email):
     article = ArticleFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        post_comment(client, article)
-    assert len(callbacks) == 1
+    post_comment(client, article)
+    notifications.wait_for_senders(timeout=10)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["desk@newsroom.test"]
     assert "1 comment waiting" in message.subject
     assert "/admin/comments/comment/queue/" in message.body
+    assert Comment.objects.get().moderators_notified_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hanging_mail_server_does_not_hold_the_reader(client, settings, moderator_with_email):
+    """The reader's answer comes at once; the mail goes out when the server answers."""
+    settings.EMAIL_BACKEND = "tests.comment_helpers.HangingEmailBackend"
+    HangingEmailBackend.reset()
+    article = ArticleFactory()
+    began = time.perf_counter()
+    response = post_comment(client, article)
+    answered = time.perf_counter() - began
+    try:
+        assert response.status_code == 302
+        assert answered < HangingEmailBackend.HANG_SECONDS
+        assert HangingEmailBackend.started.wait(5)  # the send had begun, and hangs
+        assert Comment.objects.get().moderators_notified_at is None
+    finally:
+        HangingEmailBackend.release.set()
+    notifications.wait_for_senders(timeout=10)
+    assert len(HangingEmailBackend.sent) == 1
     assert Comment.objects.get().moderators_notified_at is not None
 
 
@@ -156,13 +178,12 @@ def test_approved_comments_do_not_notify(
     assert mail.outbox == []
 
 
-def test_failing_mail_server_loses_nothing(
-    client, settings, django_capture_on_commit_callbacks, moderator_with_email
-):
+@pytest.mark.django_db(transaction=True)
+def test_failing_mail_server_loses_nothing(client, settings, moderator_with_email):
     settings.EMAIL_BACKEND = "tests.comment_helpers.BrokenEmailBackend"
     article = ArticleFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_comment(client, article)
+    response = post_comment(client, article)
+    notifications.wait_for_senders(timeout=10)
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
@@ -199,13 +220,12 @@ def test_notify_emails_setting_overrides_recipients(settings):
     assert mail.outbox[0].to == ["night-desk@newsroom.test"]
 
 
-def test_report_return_to_queue_notifies_again(
-    django_capture_on_commit_callbacks, moderator_with_email
-):
+@pytest.mark.django_db(transaction=True)
+def test_report_return_to_queue_notifies_again(moderator_with_email):
     comment = CommentFactory(moderators_notified_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        for reader in ("a", "b", "c"):
-            moderation.report(comment, reader * 64)
+    for reader in ("a", "b", "c"):
+        moderation.report(comment, reader * 64)
+    notifications.wait_for_senders(timeout=10)
     assert len(mail.outbox) == 1
     assert "reported by readers" in mail.outbox[0].body
 
