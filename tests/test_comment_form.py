@@ -430,3 +430,61 @@ def test_a_pending_comment_on_another_story_keeps_this_story_public(client, arti
     page = client.get(article.get_absolute_url())
     assert "awaiting moderation" not in page.content.decode()
     assert page["Cache-Control"].startswith("public")
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("198.51.100.7", 1, "198.51.100.7"),
+        # The client sent its own X-Forwarded-For; our proxy appended the real address.
+        ("10.9.9.9, 198.51.100.7", 1, "198.51.100.7"),
+        ("10.9.9.9, 198.51.100.7, 203.0.113.5", 2, "198.51.100.7"),
+        ("not-an-address", 1, None),
+    ],
+)
+def test_client_ip_behind_proxies_is_the_one_the_proxy_saw(
+    settings, rf, forwarded, proxies, expected
+):
+    from comments.ratelimit import client_ip
+
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.COMMENTS_PROXY_COUNT = proxies
+    assert client_ip(rf.post("/", HTTP_X_FORWARDED_FOR=forwarded)) == expected
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_rate_limit(client, article, settings):
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.COMMENTS_RATE_LIMIT = 1
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    statuses = [
+        client.post(
+            url,
+            form_data(article, body=f"Attempt {n}"),
+            HTTP_ORIGIN=SAME_ORIGIN,
+            HTTP_USER_AGENT=BROWSER_UA,
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7",
+        ).status_code
+        for n in range(2)
+    ]
+    assert statuses == [302, 429]
+    assert Comment.objects.get().ip_address == "198.51.100.7"
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        ("https://www.news.example", True),
+        ("https://news.example", True),
+        ("https://amp.news.example", True),
+        ("http://www.news.example", False),
+        ("https://evilnews.example", False),
+        ("https://news.example.evil", False),
+    ],
+)
+def test_trusted_origins_with_wildcards_as_django_reads_them(article, settings, origin, accepted):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://news.example", "https://*.news.example"]
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    response = Client().post(
+        url, form_data(article), HTTP_ORIGIN=origin, HTTP_USER_AGENT=BROWSER_UA
+    )
+    assert response.status_code == (302 if accepted else 403)
