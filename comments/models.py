@@ -149,14 +149,19 @@ class Comment(models.Model):
 class CommentReport(models.Model):
     """A reader's report on an approved comment: one per reader and comment.
 
-    The reader is known only by a salted hash of their session, different for every comment,
-    so nothing the reader did not give us is stored and reports cannot be linked together.
+    The reader is known only by a salted hash of their session, and their connection by a
+    salted hash of its address, both different for every comment: nothing the reader did not
+    give us is stored and reports cannot be linked together. The threshold counts distinct
+    connections, so one person dropping cookies cannot pull a comment off the page alone.
     """
 
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
     )
     reporter = models.CharField(_("reader (salted hash)"), max_length=64, editable=False)
+    network = models.CharField(
+        _("connection (salted hash)"), max_length=64, blank=True, editable=False
+    )
     created = models.DateTimeField(_("reported"), default=timezone.now)
     resolved = models.BooleanField(
         _("resolved"), default=False, help_text=_("Set when a moderator decides on the comment.")

@@ -119,6 +119,15 @@ def reporter_hash(request, comment):
     ).hexdigest()
 
 
+def network_hash(request, comment):
+    """A per-comment salted hash of the reader's connection: reports from one count once."""
+    return salted_hmac(
+        "comments.report.network",
+        f"{comment.pk}:{ratelimit.client_ip(request) or 'unknown'}",
+        algorithm="sha256",
+    ).hexdigest()
+
+
 @never_cache
 @same_origin_post
 @require_POST
@@ -130,7 +139,9 @@ def report_comment(request, pk):
     )
     if not ratelimit.hit(request, "report"):
         messages.error(request, "Too many reports from your connection. Please try later.")
-    elif moderation.report(comment, reporter_hash(request, comment)):
+    elif moderation.report(
+        comment, reporter_hash(request, comment), network_hash(request, comment)
+    ):
         messages.success(request, "Thank you. A moderator will look at this comment.")
     else:
         messages.info(request, "You have already reported this comment.")
