@@ -236,3 +236,19 @@ def approved_count_subquery():
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), Value(0))
+
+
+def visible_comments_changed_at(article):
+    """When the approved comments under `article` last changed (None if they never did).
+
+    A comment appears when it is approved and disappears when it leaves that status, so this is
+    the latest event into or out of "approved": the story page's Last-Modified must follow it.
+    """
+    return (
+        ModerationEvent.objects.filter(comment__article=article)
+        .filter(
+            models.Q(to_status=Comment.Status.APPROVED)
+            | models.Q(from_status=Comment.Status.APPROVED)
+        )
+        .aggregate(latest=models.Max("created"))["latest"]
+    )

@@ -247,3 +247,20 @@ def test_purge_personal_data():
     call_command("purge_comment_personal_data", "--days", "1", stdout=out)
     recent.refresh_from_db()
     assert recent.ip_address is None
+
+
+def test_visible_comments_changed_at_follows_approvals_and_removals():
+    from comments.models import visible_comments_changed_at
+
+    moderator = member("Moderators")
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    article = comment.article
+    assert visible_comments_changed_at(article) is None
+    set_status(comment, Comment.Status.APPROVED, by=moderator)
+    approved_at = visible_comments_changed_at(article)
+    assert approved_at == comment.events.get(to_status="approved").created
+    set_status(comment, Comment.Status.SPAM, by=moderator)
+    assert visible_comments_changed_at(article) > approved_at
+    other = CommentFactory(status=Comment.Status.PENDING, article=article)
+    set_status(other, Comment.Status.REJECTED, by=moderator)  # never shown: no change
+    assert visible_comments_changed_at(article) == comment.events.get(to_status="spam").created
