@@ -53,7 +53,11 @@ def post_comment(request, article_id):
     """Take a reader's comment. Every refusal keeps the reader's text and says why."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     if not comments_open(article):
-        return render(request, "comments/closed.html", {"article": article}, status=403)
+        # The reader may have been typing when comments closed: give their words back.
+        body = request.POST.get("body", "")[: setting("MAX_LENGTH")]
+        return render(
+            request, "comments/closed.html", {"article": article, "body": body}, status=403
+        )
 
     if not ratelimit.hit(request, "post"):
         kept = {k: request.POST.get(k, "") for k in ("name", "email", "website", "body", "parent")}

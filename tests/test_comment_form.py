@@ -161,9 +161,13 @@ def test_closed_by_switch(client):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Comments are closed for this story." in page
     assert "Post your comments" not in page
-    response = post_comment(client, article, body=BODY)
+    response = post_comment(client, article, body=BODY + " <script>x()</script>")
     assert response.status_code == 403
     assert Comment.objects.count() == 0
+    # The reader's words come back (inert), so a comment typed as the story closed is not lost.
+    html = response.content.decode()
+    assert "Comments are closed" in html
+    assert f"{BODY} &lt;script&gt;x()&lt;/script&gt;</textarea>" in html
 
 
 @pytest.mark.parametrize(("days", "is_open"), [(13, True), (15, False)])
