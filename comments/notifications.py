@@ -1,7 +1,9 @@
 """Telling moderators that comments wait: right after the commit, or as a digest."""
 
 import logging
+import queue
 import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,8 +33,9 @@ def moderator_emails():
     return sorted(set(users.filter(query).values_list("email", flat=True)))
 
 
-_senders = []
-_senders_lock = threading.Lock()
+_pending = queue.Queue()
+_worker = None
+_worker_lock = threading.Lock()
 
 
 def comment_waiting(comment):
@@ -44,37 +47,46 @@ def comment_waiting(comment):
 
 
 def send_in_background(pks):
-    """`send_waiting(pks)` on a thread of its own, so the reader never waits for the mail server.
+    """Hand `pks` to this process's mail thread, so the reader never waits for the mail server.
 
     A mail server that hangs would otherwise hold the reader's request (and an app server
-    worker) for EMAIL_TIMEOUT seconds. If the process ends before the mail is sent, the
-    comments stay unannounced and `send_comment_digest` picks them up.
+    worker) for EMAIL_TIMEOUT seconds. One thread per process sends, one mail for whatever
+    waits when it gets to it, so a burst of comments takes one database connection and one
+    mail. If the process ends before the mail is sent, the comments stay unannounced and
+    `send_comment_digest` picks them up.
     """
-    thread = threading.Thread(
-        target=_send_and_close, args=(pks,), name="comments-notify", daemon=True
-    )
-    with _senders_lock:
-        _senders[:] = [t for t in _senders if t.is_alive()]
-        _senders.append(thread)
-    thread.start()
-    return thread
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="comments-notify", daemon=True)
+            _worker.start()
+    _pending.put(list(pks))
 
 
-def _send_and_close(pks):
-    try:
-        send_waiting(pks)
-    except Exception:
-        logger.exception("Could not announce waiting comments %s", pks)
-    finally:
-        connections.close_all()  # this thread's own database connections
+def _work():
+    while True:
+        batches = [_pending.get()]
+        while True:
+            try:
+                batches.append(_pending.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            send_waiting([pk for batch in batches for pk in batch])
+        except Exception:
+            logger.exception("Could not announce waiting comments")
+        finally:
+            connections.close_all()  # this thread's own database connections
+            for _batch in batches:
+                _pending.task_done()
 
 
-def wait_for_senders(timeout=None):
-    """Block until the background notifications started so far are done (tests, shutdown)."""
-    with _senders_lock:
-        threads = list(_senders)
-    for thread in threads:
-        thread.join(timeout)
+def wait_for_senders(timeout=10):
+    """Block until the mail handed to the background thread so far is sent (tests, shutdown)."""
+    deadline = time.monotonic() + timeout
+    while _pending.unfinished_tasks and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not _pending.unfinished_tasks
 
 
 def send_waiting(pks=None):

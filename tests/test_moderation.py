@@ -153,11 +153,18 @@ def test_a_hanging_mail_server_does_not_hold_the_reader(client, settings, modera
         assert answered < HangingEmailBackend.HANG_SECONDS
         assert HangingEmailBackend.started.wait(5)  # the send had begun, and hangs
         assert Comment.objects.get().moderators_notified_at is None
+        # Two more comments while the mail server hangs: answered at once as well.
+        for body in ("second comment", "third comment"):
+            began = time.perf_counter()
+            assert post_comment(client, article, body=body).status_code == 302
+            assert time.perf_counter() - began < HangingEmailBackend.HANG_SECONDS
     finally:
         HangingEmailBackend.release.set()
-    notifications.wait_for_senders(timeout=10)
-    assert len(HangingEmailBackend.sent) == 1
-    assert Comment.objects.get().moderators_notified_at is not None
+    assert notifications.wait_for_senders(timeout=10)
+    # One mail for the first, one for the two that waited behind it.
+    subjects = [message.subject for message in HangingEmailBackend.sent]
+    assert len(subjects) == 2 and "2 comments waiting" in subjects[1], subjects
+    assert not Comment.objects.filter(moderators_notified_at=None).exists()
 
 
 def test_nothing_sent_before_commit(
