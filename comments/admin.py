@@ -105,8 +105,11 @@ class ModerationEventInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    # The one-click buttons come right after the text they judge, so they are on screen
+    # without scrolling sideways on a laptop.
     list_display = [
         "excerpt",
+        "moderate",
         "name",
         "email",
         "story",
@@ -115,7 +118,6 @@ class CommentAdmin(admin.ModelAdmin):
         "reports",
         "history",
         "status",
-        "moderate",
     ]
     list_display_links = ["excerpt"]
     list_filter = [QueueFilter]

@@ -149,14 +149,19 @@ class Comment(models.Model):
 class CommentReport(models.Model):
     """A reader's report on an approved comment: one per reader and comment.
 
-    The reader is known only by a salted hash of their session, different for every comment,
-    so nothing the reader did not give us is stored and reports cannot be linked together.
+    The reader is known only by a salted hash of their session, and their connection by a
+    salted hash of its address, both different for every comment: nothing the reader did not
+    give us is stored and reports cannot be linked together. The threshold counts distinct
+    connections, so one person dropping cookies cannot pull a comment off the page alone.
     """
 
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
     )
     reporter = models.CharField(_("reader (salted hash)"), max_length=64, editable=False)
+    network = models.CharField(
+        _("connection (salted hash)"), max_length=64, blank=True, editable=False
+    )
     created = models.DateTimeField(_("reported"), default=timezone.now)
     resolved = models.BooleanField(
         _("resolved"), default=False, help_text=_("Set when a moderator decides on the comment.")
@@ -231,3 +236,19 @@ def approved_count_subquery():
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), Value(0))
+
+
+def visible_comments_changed_at(article):
+    """When the approved comments under `article` last changed (None if they never did).
+
+    A comment appears when it is approved and disappears when it leaves that status, so this is
+    the latest event into or out of "approved": the story page's Last-Modified must follow it.
+    """
+    return (
+        ModerationEvent.objects.filter(comment__article=article)
+        .filter(
+            models.Q(to_status=Comment.Status.APPROVED)
+            | models.Q(from_status=Comment.Status.APPROVED)
+        )
+        .aggregate(latest=models.Max("created"))["latest"]
+    )

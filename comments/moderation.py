@@ -67,19 +67,24 @@ def mark_spam(comment, *, by=None, note=""):
     return set_status(comment, Comment.Status.SPAM, by=by, note=note)
 
 
-def report(comment, reporter):
+def report(comment, reporter, network=None):
     """Record one reader's report; past the threshold the comment goes back to the queue.
 
-    Returns False when this reader had already reported the comment.
+    `reporter` identifies the reader, `network` their connection (by default the reader);
+    the threshold counts distinct connections. Returns False when this reader had already
+    reported the comment.
     """
     try:
         with transaction.atomic():
-            CommentReport.objects.create(comment=comment, reporter=reporter)
+            CommentReport.objects.create(
+                comment=comment, reporter=reporter, network=network or reporter
+            )
     except IntegrityError:
         return False
     with transaction.atomic():
         current = Comment.objects.select_for_update().get(pk=comment.pk)
-        count = current.reports.filter(resolved=False).count()
+        unresolved = current.reports.filter(resolved=False).order_by()
+        count = unresolved.values("network").distinct().count()
         threshold = setting("REPORT_THRESHOLD")
         if current.status == Comment.Status.APPROVED and count >= threshold:
             Comment.objects.filter(pk=comment.pk).update(

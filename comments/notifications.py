@@ -1,12 +1,15 @@
 """Telling moderators that comments wait: right after the commit, or as a digest."""
 
 import logging
+import queue
+import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,12 +33,60 @@ def moderator_emails():
     return sorted(set(users.filter(query).values_list("email", flat=True)))
 
 
+_pending = queue.Queue()
+_worker = None
+_worker_lock = threading.Lock()
+
+
 def comment_waiting(comment):
     """Called inside the transaction that files a comment as pending."""
     if setting("NOTIFY") != "immediate":
         return
     pk = comment.pk
-    transaction.on_commit(lambda: send_waiting([pk]))
+    transaction.on_commit(lambda: send_in_background([pk]))
+
+
+def send_in_background(pks):
+    """Hand `pks` to this process's mail thread, so the reader never waits for the mail server.
+
+    A mail server that hangs would otherwise hold the reader's request (and an app server
+    worker) for EMAIL_TIMEOUT seconds. One thread per process sends, one mail for whatever
+    waits when it gets to it, so a burst of comments takes one database connection and one
+    mail. If the process ends before the mail is sent, the comments stay unannounced and
+    `send_comment_digest` picks them up.
+    """
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="comments-notify", daemon=True)
+            _worker.start()
+    _pending.put(list(pks))
+
+
+def _work():
+    while True:
+        batches = [_pending.get()]
+        while True:
+            try:
+                batches.append(_pending.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            send_waiting([pk for batch in batches for pk in batch])
+        except Exception:
+            logger.exception("Could not announce waiting comments")
+        finally:
+            connections.close_all()  # this thread's own database connections
+            for _batch in batches:
+                _pending.task_done()
+
+
+def wait_for_senders(timeout=10):
+    """Block until the mail handed to the background thread so far is sent (tests, shutdown)."""
+    deadline = time.monotonic() + timeout
+    while _pending.unfinished_tasks and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not _pending.unfinished_tasks
 
 
 def send_waiting(pks=None):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt
 
 
@@ -23,14 +24,30 @@ def _origin_of(url):
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+def _trusted(origin, request):
+    """Our own origin, or one in CSRF_TRUSTED_ORIGINS (`https://*.example.org` included)."""
+    if origin is None:
+        return False
+    origin = origin.lower()
+    if origin == f"{request.scheme}://{request.get_host()}".lower():
+        return True
+    scheme, _sep, host = origin.partition("://")
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        trusted = trusted.lower()
+        if trusted == origin:
+            return True
+        trusted_scheme, _sep, pattern = trusted.partition("://")
+        if "*" in pattern and trusted_scheme == scheme and is_same_domain(host, pattern[1:]):
+            return True
+    return False
+
+
 def is_same_origin(request):
-    own = f"{request.scheme}://{request.get_host()}".lower()
-    trusted = {own, *(origin.lower() for origin in settings.CSRF_TRUSTED_ORIGINS)}
     origin = request.headers.get("Origin")
     if origin is not None:
-        return origin.lower() in trusted
+        return _trusted(origin, request)
     referer = request.headers.get("Referer")
-    return referer is not None and _origin_of(referer) in trusted
+    return referer is not None and _trusted(_origin_of(referer), request)
 
 
 def same_origin_post(view):

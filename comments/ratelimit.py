@@ -1,6 +1,7 @@
 """A fixed-window counter per client IP in the cache, so it holds across app servers."""
 
 import hashlib
+import ipaddress
 
 from django.core.cache import cache
 
@@ -10,10 +11,20 @@ from comments.conf import setting
 def client_ip(request):
     """The client's address from the header named by COMMENTS_CLIENT_IP_HEADER.
 
-    Behind a proxy set it to e.g. HTTP_X_FORWARDED_FOR (the first address is taken).
+    Behind proxies set it to e.g. HTTP_X_FORWARDED_FOR. Each proxy appends the address it saw,
+    so the leftmost entries are whatever the client chose to send: the address taken is the
+    one COMMENTS_PROXY_COUNT places from the right, the one our outermost proxy saw.
     """
     value = request.META.get(setting("CLIENT_IP_HEADER")) or request.META.get("REMOTE_ADDR", "")
-    return value.split(",")[0].strip() or None
+    addresses = [part.strip() for part in value.split(",") if part.strip()]
+    if not addresses:
+        return None
+    index = max(1, setting("PROXY_COUNT"))
+    address = addresses[-min(index, len(addresses))]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def hit(request, bucket):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -45,13 +46,18 @@ def comments_url(article):
     return f"{article.get_absolute_url()}#comments"
 
 
+@never_cache
 @same_origin_post
 @require_POST
 def post_comment(request, article_id):
     """Take a reader's comment. Every refusal keeps the reader's text and says why."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     if not comments_open(article):
-        return render(request, "comments/closed.html", {"article": article}, status=403)
+        # The reader may have been typing when comments closed: give their words back.
+        body = request.POST.get("body", "")[: setting("MAX_LENGTH")]
+        return render(
+            request, "comments/closed.html", {"article": article, "body": body}, status=403
+        )
 
     if not ratelimit.hit(request, "post"):
         kept = {k: request.POST.get(k, "") for k in ("name", "email", "website", "body", "parent")}
@@ -117,6 +123,16 @@ def reporter_hash(request, comment):
     ).hexdigest()
 
 
+def network_hash(request, comment):
+    """A per-comment salted hash of the reader's connection: reports from one count once."""
+    return salted_hmac(
+        "comments.report.network",
+        f"{comment.pk}:{ratelimit.client_ip(request) or 'unknown'}",
+        algorithm="sha256",
+    ).hexdigest()
+
+
+@never_cache
 @same_origin_post
 @require_POST
 def report_comment(request, pk):
@@ -127,7 +143,9 @@ def report_comment(request, pk):
     )
     if not ratelimit.hit(request, "report"):
         messages.error(request, "Too many reports from your connection. Please try later.")
-    elif moderation.report(comment, reporter_hash(request, comment)):
+    elif moderation.report(
+        comment, reporter_hash(request, comment), network_hash(request, comment)
+    ):
         messages.success(request, "Thank you. A moderator will look at this comment.")
     else:
         messages.info(request, "You have already reported this comment.")

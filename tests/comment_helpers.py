@@ -1,5 +1,6 @@
 """Shared helpers for the comments tests."""
 
+import threading
 import time
 
 import pytest
@@ -53,3 +54,28 @@ class BrokenEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+class HangingEmailBackend:
+    """A mail server that accepts the connection and then says nothing until released."""
+
+    HANG_SECONDS = 5
+    started = threading.Event()
+    release = threading.Event()
+    sent = []
+
+    @classmethod
+    def reset(cls):
+        cls.started.clear()
+        cls.release.clear()
+        cls.sent.clear()
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        self.started.set()
+        if not self.release.wait(self.HANG_SECONDS):
+            raise TimeoutError("mail server timed out")
+        self.sent.extend(messages)
+        return len(messages)

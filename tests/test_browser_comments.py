@@ -26,8 +26,8 @@ def story(settings):
 def new_context(browser, live_server):
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server.url)
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -56,7 +56,7 @@ def log_in_moderator(page):
     return user
 
 
-def test_reader_moderator_reader_loop(page, story, new_context):
+def test_reader_moderator_reader_loop(page, story, new_context, settings):
     # A reader posts; only they see it, marked as waiting.
     page.goto(story.get_absolute_url())
     assert page.get_by_role("heading", name="Post your comments").is_visible()
@@ -93,9 +93,11 @@ def test_reader_moderator_reader_loop(page, story, new_context):
     assert BODY in stranger.locator("#comments").inner_text()
     assert "grace@example.org" not in stranger.content()
 
-    # Three readers report it: it goes back to the queue, marked reported.
-    for _ in range(3):
-        reader = new_context()
+    # Three readers report it: it goes back to the queue, marked reported. Reports count once
+    # per connection, so each reader comes from their own address (as a proxy would say).
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    for n in range(3):
+        reader = new_context(extra_http_headers={"X-Forwarded-For": f"198.51.100.{n}"})
         reader.goto(story.get_absolute_url())
         reader.locator(f"#c{comment.pk} button.comment-report").click()
         assert "A moderator will look at this comment." in reader.content()

@@ -279,3 +279,11 @@ def test_row_buttons_post_with_the_changelists_csrf_token(queue):
     assert response.status_code == 302
     queue[1].refresh_from_db()
     assert queue[1].status == "rejected"
+
+
+def test_one_click_buttons_sit_next_to_the_comment_text(client, queue):
+    """On a laptop screen the buttons are visible without scrolling the table sideways."""
+    login(client, "Moderators")
+    html = client.get(CHANGELIST).content.decode()
+    headers = re.findall(r'<th scope="col" class="column-(\w+)', html)
+    assert headers[:2] == ["excerpt", "moderate"]

@@ -1,6 +1,7 @@
 """Every way a comment can be refused: the reason is shown, and the reader's text survives."""
 
 import json
+import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -160,9 +161,13 @@ def test_closed_by_switch(client):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Comments are closed for this story." in page
     assert "Post your comments" not in page
-    response = post_comment(client, article, body=BODY)
+    response = post_comment(client, article, body=BODY + " <script>x()</script>")
     assert response.status_code == 403
     assert Comment.objects.count() == 0
+    # The reader's words come back (inert), so a comment typed as the story closed is not lost.
+    html = response.content.decode()
+    assert "Comments are closed" in html
+    assert f"{BODY} &lt;script&gt;x()&lt;/script&gt;</textarea>" in html
 
 
 @pytest.mark.parametrize(("days", "is_open"), [(13, True), (15, False)])
@@ -353,3 +358,137 @@ def _tags(html):
     collector = TagCollector()
     collector.feed(html)
     return collector.tags
+
+
+def test_bad_website_is_explained_once(client, article):
+    html = refused(post_comment(client, article, body=BODY, website="javascript:alert(1)"))
+    assert html.count("Enter a web address starting with http:// or https://.") == 1
+
+
+class FakeClock:
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+def test_a_revalidated_story_page_never_hands_out_an_expired_stamp(
+    client, article, settings, monkeypatch
+):
+    """The stamp is out of the ETag, its window is not: a 304 chain ends before it expires."""
+    settings.COMMENTS_MAX_AGE_SECONDS = 2 * 60 * 60
+    clock = FakeClock(1_800_000_000.0)
+    monkeypatch.setattr("comments.forms.time", clock)
+    first = client.get(article.get_absolute_url())
+
+    clock.now += 60  # a minute later: same page, the cache may keep its copy
+    assert (
+        client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    )
+
+    clock.now += 60 * 60  # an hour later: a new page with a fresh stamp
+    fresh = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200
+    token = re.search(r'name="token" value="([^"]+)"', fresh.content.decode()).group(1)
+
+    # The stamp a reader gets can always still be sent an hour later.
+    clock.now += 60 * 60 - 1
+    response = post_comment(client, article, body=BODY, token=token)
+    assert response.status_code == 302
+    assert Comment.objects.get().body == BODY
+
+
+@pytest.mark.parametrize(
+    "make_response",
+    [
+        pytest.param(lambda client, article: post_comment(client, article, name=""), id="400"),
+        pytest.param(
+            lambda client, article: Client().post(
+                reverse("comments:post", kwargs={"article_id": article.pk}), form_data(article)
+            ),
+            id="403",
+        ),
+    ],
+)
+def test_answers_to_a_post_are_never_stored_by_caches(client, article, make_response):
+    response = make_response(client, article)
+    assert response.status_code in (400, 403)
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_429_page_holding_the_readers_email_is_never_stored(client, article, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    post_comment(client, article, body="first")
+    response = post_comment(client, article, body=BODY, email="kept@example.org")
+    assert response.status_code == 429
+    assert 'value="kept@example.org"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_pending_comment_on_another_story_keeps_this_story_public(client, article):
+    other = ArticleFactory()
+    post_comment(client, other)
+    client.get(other.get_absolute_url())  # the flash message is shown and spent
+    assert "private" in client.get(other.get_absolute_url())["Cache-Control"]
+    page = client.get(article.get_absolute_url())
+    assert "awaiting moderation" not in page.content.decode()
+    assert page["Cache-Control"].startswith("public")
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("198.51.100.7", 1, "198.51.100.7"),
+        # The client sent its own X-Forwarded-For; our proxy appended the real address.
+        ("10.9.9.9, 198.51.100.7", 1, "198.51.100.7"),
+        ("10.9.9.9, 198.51.100.7, 203.0.113.5", 2, "198.51.100.7"),
+        ("not-an-address", 1, None),
+    ],
+)
+def test_client_ip_behind_proxies_is_the_one_the_proxy_saw(
+    settings, rf, forwarded, proxies, expected
+):
+    from comments.ratelimit import client_ip
+
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.COMMENTS_PROXY_COUNT = proxies
+    assert client_ip(rf.post("/", HTTP_X_FORWARDED_FOR=forwarded)) == expected
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_rate_limit(client, article, settings):
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.COMMENTS_RATE_LIMIT = 1
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    statuses = [
+        client.post(
+            url,
+            form_data(article, body=f"Attempt {n}"),
+            HTTP_ORIGIN=SAME_ORIGIN,
+            HTTP_USER_AGENT=BROWSER_UA,
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7",
+        ).status_code
+        for n in range(2)
+    ]
+    assert statuses == [302, 429]
+    assert Comment.objects.get().ip_address == "198.51.100.7"
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [
+        ("https://www.news.example", True),
+        ("https://news.example", True),
+        ("https://amp.news.example", True),
+        ("http://www.news.example", False),
+        ("https://evilnews.example", False),
+        ("https://news.example.evil", False),
+    ],
+)
+def test_trusted_origins_with_wildcards_as_django_reads_them(article, settings, origin, accepted):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://news.example", "https://*.news.example"]
+    url = reverse("comments:post", kwargs={"article_id": article.pk})
+    response = Client().post(
+        url, form_data(article), HTTP_ORIGIN=origin, HTTP_USER_AGENT=BROWSER_UA
+    )
+    assert response.status_code == (302 if accepted else 403)

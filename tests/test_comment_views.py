@@ -126,7 +126,9 @@ def test_reports_past_threshold_send_comment_back_to_queue(client, article, sett
     url = reverse("comments:report", kwargs={"pk": comment.pk})
     from django.test import Client
 
-    readers = [Client(headers={"Origin": SAME_ORIGIN}) for _ in range(3)]
+    readers = [
+        Client(headers={"Origin": SAME_ORIGIN}, REMOTE_ADDR=f"198.51.100.{n}") for n in range(3)
+    ]
     for n, reader in enumerate(readers[:2]):
         response = reader.post(url)
         assert response.status_code == 302
@@ -164,3 +166,19 @@ def test_comment_count_annotation_counts_approved_only(article):
     other = ArticleFactory()
     listed = {a.pk: a.comment_count for a in Article.objects.published().for_listing()}
     assert listed == {article.pk: 2, other.pk: 0}
+
+
+def test_one_connection_without_cookies_cannot_pull_a_comment_alone(article, settings):
+    """A script that drops its session gets a new one each time: its reports count once."""
+    from django.test import Client
+
+    settings.COMMENTS_REPORT_THRESHOLD = 3
+    comment = CommentFactory(article=article)
+    url = reverse("comments:report", kwargs={"pk": comment.pk})
+    for _ in range(5):
+        assert Client(headers={"Origin": SAME_ORIGIN}).post(url).status_code == 302
+    comment.refresh_from_db()
+    assert comment.reports.count() == 5
+    assert (comment.status, comment.reported) == (Comment.Status.APPROVED, False)
+    assert comment.reports.values("network").distinct().count() == 1
+    assert all(len(r.network) == 64 for r in comment.reports.all())

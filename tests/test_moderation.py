@@ -1,5 +1,6 @@
 """The one status function, its audit trail, notifications and the personal-data purge."""
 
+import time
 from io import StringIO
 
 import pytest
@@ -9,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments import moderation
+from articles.roles import sync_groups
+from comments import moderation, notifications
 from comments.models import Comment, ModerationEvent
 from comments.moderation import set_status
-from tests.comment_helpers import _fresh_cache, post_comment  # noqa: F401
+from tests.comment_helpers import HangingEmailBackend, _fresh_cache, post_comment  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,22 +122,49 @@ def test_moderation_never_deletes():
 
 @pytest.fixture
 def moderator_with_email():
+    sync_groups()  # transactional tests flush the groups the migrations made
     return member("Moderators", email="desk@newsroom.test")
 
 
-def test_immediate_notification_after_commit(
-    client, django_capture_on_commit_callbacks, moderator_with_email
-):
+@pytest.mark.django_db(transaction=True)
+def test_immediate_notification_after_commit(client, moderator_with_email):
     article = ArticleFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        post_comment(client, article)
-    assert len(callbacks) == 1
+    post_comment(client, article)
+    notifications.wait_for_senders(timeout=10)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["desk@newsroom.test"]
     assert "1 comment waiting" in message.subject
     assert "/admin/comments/comment/queue/" in message.body
     assert Comment.objects.get().moderators_notified_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hanging_mail_server_does_not_hold_the_reader(client, settings, moderator_with_email):
+    """The reader's answer comes at once; the mail goes out when the server answers."""
+    settings.EMAIL_BACKEND = "tests.comment_helpers.HangingEmailBackend"
+    HangingEmailBackend.reset()
+    article = ArticleFactory()
+    began = time.perf_counter()
+    response = post_comment(client, article)
+    answered = time.perf_counter() - began
+    try:
+        assert response.status_code == 302
+        assert answered < HangingEmailBackend.HANG_SECONDS
+        assert HangingEmailBackend.started.wait(5)  # the send had begun, and hangs
+        assert Comment.objects.get().moderators_notified_at is None
+        # Two more comments while the mail server hangs: answered at once as well.
+        for body in ("second comment", "third comment"):
+            began = time.perf_counter()
+            assert post_comment(client, article, body=body).status_code == 302
+            assert time.perf_counter() - began < HangingEmailBackend.HANG_SECONDS
+    finally:
+        HangingEmailBackend.release.set()
+    assert notifications.wait_for_senders(timeout=10)
+    # One mail for the first, one for the two that waited behind it.
+    subjects = [message.subject for message in HangingEmailBackend.sent]
+    assert len(subjects) == 2 and "2 comments waiting" in subjects[1], subjects
+    assert not Comment.objects.filter(moderators_notified_at=None).exists()
 
 
 def test_nothing_sent_before_commit(
@@ -156,13 +185,12 @@ def test_approved_comments_do_not_notify(
     assert mail.outbox == []
 
 
-def test_failing_mail_server_loses_nothing(
-    client, settings, django_capture_on_commit_callbacks, moderator_with_email
-):
+@pytest.mark.django_db(transaction=True)
+def test_failing_mail_server_loses_nothing(client, settings, moderator_with_email):
     settings.EMAIL_BACKEND = "tests.comment_helpers.BrokenEmailBackend"
     article = ArticleFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_comment(client, article)
+    response = post_comment(client, article)
+    notifications.wait_for_senders(timeout=10)
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
@@ -199,13 +227,12 @@ def test_notify_emails_setting_overrides_recipients(settings):
     assert mail.outbox[0].to == ["night-desk@newsroom.test"]
 
 
-def test_report_return_to_queue_notifies_again(
-    django_capture_on_commit_callbacks, moderator_with_email
-):
+@pytest.mark.django_db(transaction=True)
+def test_report_return_to_queue_notifies_again(moderator_with_email):
     comment = CommentFactory(moderators_notified_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        for reader in ("a", "b", "c"):
-            moderation.report(comment, reader * 64)
+    for reader in ("a", "b", "c"):
+        moderation.report(comment, reader * 64)
+    notifications.wait_for_senders(timeout=10)
     assert len(mail.outbox) == 1
     assert "reported by readers" in mail.outbox[0].body
 
@@ -227,3 +254,20 @@ def test_purge_personal_data():
     call_command("purge_comment_personal_data", "--days", "1", stdout=out)
     recent.refresh_from_db()
     assert recent.ip_address is None
+
+
+def test_visible_comments_changed_at_follows_approvals_and_removals():
+    from comments.models import visible_comments_changed_at
+
+    moderator = member("Moderators")
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    article = comment.article
+    assert visible_comments_changed_at(article) is None
+    set_status(comment, Comment.Status.APPROVED, by=moderator)
+    approved_at = visible_comments_changed_at(article)
+    assert approved_at == comment.events.get(to_status="approved").created
+    set_status(comment, Comment.Status.SPAM, by=moderator)
+    assert visible_comments_changed_at(article) > approved_at
+    other = CommentFactory(status=Comment.Status.PENDING, article=article)
+    set_status(other, Comment.Status.REJECTED, by=moderator)  # never shown: no change
+    assert visible_comments_changed_at(article) == comment.events.get(to_status="spam").created

@@ -66,13 +66,16 @@ def comment_thread(context, article):
     has_session = request is not None and settings.SESSION_COOKIE_NAME in request.COOKIES
     own_ids = request.session.get(SESSION_KEY) if has_session else None
     if own_ids:
-        # This reader's own comments awaiting moderation: nobody else may be shown this page.
-        mark_personal(request)
-        own = Comment.objects.filter(
-            pk__in=own_ids,
-            article=article,
-            status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
-        ).order_by("created", "pk")
+        own = list(
+            Comment.objects.filter(
+                pk__in=own_ids,
+                article=article,
+                status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
+            ).order_by("created", "pk")
+        )
+        if own:
+            # This reader's own comments awaiting moderation: nobody else may see this page.
+            mark_personal(request)
         for comment in own:
             comment.children = []
             parent = by_id.get(comment.parent_id)
