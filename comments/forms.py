@@ -21,18 +21,6 @@ def make_token(article, now=None):
     return signing.Signer(salt=TOKEN_SALT).sign(f"{article.pk}:{stamp}")
 
 
-def stamp_window(now=None):
-    """Which half of the stamp's lifetime `now` falls in.
-
-    The stamp itself is left out of the story page's ETag (so a cache can revalidate the
-    page), but the window is not: a cached page is revalidated into a fresh one, with a fresh
-    stamp, before its stamp can expire. Without it a shared cache answering 304 for hours
-    would hand every reader a form that is refused as "opened more than two hours ago".
-    """
-    seconds = max(60, setting("MAX_AGE_SECONDS") // 2)
-    return int((now if now is not None else time.time()) // seconds)
-
-
 class HttpURLField(forms.URLField):
     """A web address, http or https only (one validator, so one error message)."""
 
@@ -76,12 +64,10 @@ class CommentForm(forms.ModelForm):
         max_length = setting("MAX_LENGTH")
         self.fields["body"].widget.attrs["maxlength"] = str(max_length)
         self.fields["website"].widget.attrs["autocomplete"] = "url"
-        now = time.time()
         if not self.is_bound:
-            self.initial["token"] = make_token(article, now=now)
+            self.initial["token"] = make_token(article)
         self.helper = FormHelper()
         self.helper.form_id = "comment-form"
-        self.helper.attrs = {"data-stamp-window": stamp_window(now)}
         # Story pages are shared by caches: the view checks the Origin header instead.
         self.helper.disable_csrf = True
         self.helper.form_action = reverse("comments:post", kwargs={"article_id": article.pk})

@@ -101,7 +101,11 @@ def comment_thread(context, article):
                 reply_to = None
         form = CommentForm(article=article, initial=initial)
         if request is not None:
-            mark_volatile(request, form.initial["token"])
+            # The stamp is left out of the ETag, but the page's validators still turn over
+            # within half its lifetime, so no cache keeps handing out a form about to expire.
+            mark_volatile(
+                request, form.initial["token"], period=max(60, setting("MAX_AGE_SECONDS") // 2)
+            )
 
     return {
         "count": count,
