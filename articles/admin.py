@@ -7,6 +7,7 @@ actions all go through `articles.workflow`.
 
 import difflib
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -41,6 +42,8 @@ from articles.models import (
 
 admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
 admin.site.site_title = admin.site.site_header
+# The admin index heads taggit's models with its app name; the desk calls them tags.
+apps.get_app_config("taggit").verbose_name = _("Tags")
 
 
 def _thumbnail(image, width=120):

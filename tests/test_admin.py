@@ -750,3 +750,9 @@ def test_a_refused_upload_names_its_reason_and_keeps_the_other_fields(client, us
     assert "<label" in content and ">File:</label>" in content
     for kept in ("The morning ferry", "Leaving the quay at seven", "Desk photographer"):
         assert f'value="{kept}"' in content
+
+
+def test_admin_index_names_the_tag_app_in_the_desks_words(client, users):
+    content = client_for(client, users[EDITOR]).get(reverse("admin:index")).content.decode()
+    assert 'title="Models in the Tags application"' in content
+    assert "Taggit" not in content
