@@ -222,6 +222,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # What only editors set: the time (scheduling) and the home-page curation.
     editor_only_fields = ("publish_at", "featured", "priority")
 
+    class Media:
+        css = {"all": ("articles/desk.css",)}
+
     # Who sees what
     def get_queryset(self, request):
         queryset = (
