@@ -5,6 +5,7 @@ see, object-level change rights, the status choices of the form, the save path a
 actions all go through `articles.workflow`.
 """
 
+import copy
 import difflib
 
 from django.apps import apps
@@ -210,6 +211,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ordering = (F("publish_at").desc(nulls_first=True), "-id")
     actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
     object_history_list_template = "admin/articles/article/history_list.html"
+    object_history_form_template = "admin/articles/article/history_form.html"
     readonly_fields = (
         "lead_image_preview",
         "first_published_at",
@@ -287,6 +289,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user  # modelform_factory made this class for this request
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Django's change view shows such a story as text; simple-history's revision
+            # view shows the form, so there every field is disabled (copies: declared fields
+            # are shared between requests).
+            form.base_fields = {name: copy.copy(field) for name, field in form.base_fields.items()}
+            for field in form.base_fields.values():
+                field.disabled = True
         return form
 
     def save_model(self, request, obj, form, change):

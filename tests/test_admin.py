@@ -756,3 +756,20 @@ def test_admin_index_names_the_tag_app_in_the_desks_words(client, users):
     content = client_for(client, users[EDITOR]).get(reverse("admin:index")).content.decode()
     assert 'title="Models in the Tags application"' in content
     assert "Taggit" not in content
+
+
+def test_a_revision_is_read_only_for_a_moderator_and_revertible_for_an_editor(client, users, desk):
+    story = desk["published"]
+    revision = story.history.earliest()
+    url = reverse("admin:articles_article_simple_history", args=[story.pk, revision.pk])
+    content = client_for(client, users[MODERATOR]).get(url).content.decode()
+    headline = re.search(r'<input[^>]*name="headline"[^>]*>', content).group(0)
+    assert "disabled" in headline
+    assert 'name="_save"' not in content and "Revert" not in content
+    assert "Historical" not in content  # breadcrumbs in the desk's words
+    assert client.post(url, {"headline": "Changed by a moderator"}).status_code == 403
+
+    content = client_for(client, users[EDITOR]).get(url).content.decode()
+    headline = re.search(r'<input[^>]*name="headline"[^>]*>', content).group(0)
+    assert "disabled" not in headline
+    assert "Revert" in content
