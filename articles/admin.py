@@ -5,8 +5,10 @@ see, object-level change rights, the status choices of the form, the save path a
 actions all go through `articles.workflow`.
 """
 
+import copy
 import difflib
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -17,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -40,6 +43,8 @@ from articles.models import (
 
 admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
 admin.site.site_title = admin.site.site_header
+# The admin index heads taggit's models with its app name; the desk calls them tags.
+apps.get_app_config("taggit").verbose_name = _("Tags")
 
 
 def _thumbnail(image, width=120):
@@ -51,6 +56,13 @@ def _thumbnail(image, width=120):
         image.alt_text,
         width,
     )
+
+
+def _person(user):
+    """A staff member by name, as plain text: the user admin is not every role's page."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
 
 
 def _line_diff(old, new):
@@ -106,6 +118,13 @@ class RelatedLinkInline(StoryInline, admin.TabularInline):
         formset.form.user = request.user  # a class made for this request
         return formset
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            # "Two-way" is an instruction for the save, not a stored value: nothing to show.
+            fields = [name for name in fields if name != "both_ways"]
+        return fields
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "target":
             # Only stories this user may see, even in a hand-made POST.
@@ -159,7 +178,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     "comments_enabled",
                     "first_published_at",
                     "updated_at",
-                    "created_by",
+                    "creator",
                     "word_count",
                     "reading_time",
                 )
@@ -192,16 +211,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ordering = (F("publish_at").desc(nulls_first=True), "-id")
     actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
     object_history_list_template = "admin/articles/article/history_list.html"
+    object_history_form_template = "admin/articles/article/history_form.html"
     readonly_fields = (
         "lead_image_preview",
         "first_published_at",
         "updated_at",
-        "created_by",
+        "creator",
         "word_count",
         "reading_time",
+        "body_html",
     )
     # What only editors set: the time (scheduling) and the home-page curation.
     editor_only_fields = ("publish_at", "featured", "priority")
+
+    class Media:
+        css = {"all": ("articles/desk.css",)}
 
     # Who sees what
     def get_queryset(self, request):
@@ -231,6 +255,31 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj is None or self.has_change_permission(request, obj)
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Who may only read the story reads the body as the page shows it, not as markup.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "body_html" if field == "body" else field for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The History button only for who may open it (simple-history answers 403 otherwise).
+        context["has_history_permission"] = obj is not None and (
+            self.has_view_history_or_change_history_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if not workflow.can_publish(request.user):
@@ -240,6 +289,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user  # modelform_factory made this class for this request
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Django's change view shows such a story as text; simple-history's revision
+            # view shows the form, so there every field is disabled (copies: declared fields
+            # are shared between requests).
+            form.base_fields = {name: copy.copy(field) for name, field in form.base_fields.items()}
+            for field in form.base_fields.values():
+                field.disabled = True
         return form
 
     def save_model(self, request, obj, form, change):
@@ -275,6 +331,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("authors"))
     def author_names(self, obj):
         return ", ".join(author.name for author in obj.authors.all()) or obj.byline
+
+    @admin.display(description=_("created by"))
+    def creator(self, obj):
+        return _person(obj.created_by)
+
+    @admin.display(description=_("body"))
+    def body_html(self, obj):
+        # Stored sanitised: Article.save() runs the allow-list on every save.
+        return mark_safe(f'<div class="story-body">{obj.body}</div>')  # noqa: S308
 
     @admin.display(description=_("lead image preview"))
     def lead_image_preview(self, obj):
@@ -444,10 +509,10 @@ class ImageAdmin(admin.ModelAdmin):
         "caption",
         "credit",
         "size",
-        "uploaded_by",
+        "uploader",
         "created_at",
     )
-    readonly_fields = ("thumbnail", "size", "uploaded_by", "created_at")
+    readonly_fields = ("thumbnail", "size", "uploader", "created_at")
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -467,6 +532,10 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview"))
     def thumbnail(self, obj):
         return _thumbnail(obj if obj.pk else None)
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, obj):
+        return _person(obj.uploaded_by)
 
     @admin.display(description=_("size"))
     def size(self, obj):

@@ -531,3 +531,78 @@ PALETTE = [
     ((33, 33, 33), (0, 173, 181)),
     ((176, 91, 59), (255, 239, 213)),
 ]
+
+# Readers' comments on the newest stories that are still open for comments. Each thread is a
+# list of (name, email, comment, status, reply to: index of an earlier comment or None).
+# Approved ones are on the page; pending ones wait in the moderators' queue.
+COMMENT_THREADS = [
+    [
+        (
+            "Ruth Calloway",
+            "ruth.calloway@example.org",
+            "Good to see this reported properly. The last time the council promised something "
+            "similar it took three years and nobody followed it up.",
+            "approved",
+            None,
+        ),
+        (
+            "Jonah Pike",
+            "jonah.pike@example.org",
+            "To be fair, that was a different administration and a different budget. I'd wait "
+            "for the figures before calling it another broken promise.",
+            "approved",
+            0,
+        ),
+        (
+            "Elif Demir",
+            "elif.demir@example.org",
+            "Does anyone know whether the public meeting next week will be streamed? Not all "
+            "of us can get to the town hall on a weekday evening.",
+            "pending",
+            None,
+        ),
+    ],
+    [
+        (
+            "Marcus Thorne",
+            "marcus.thorne@example.org",
+            "I walk past there every morning and this matches what I've seen. Thanks for "
+            "talking to the people who actually live nearby.",
+            "approved",
+            None,
+        ),
+        (
+            "Anika Brandt",
+            "anika.brandt@example.org",
+            "Small point from someone who was there: it was a good deal busier than the "
+            "story suggests. Otherwise a clear piece.",
+            "pending",
+            None,
+        ),
+    ],
+    [
+        (
+            "Colm Regan",
+            "colm.regan@example.org",
+            "Would be good to have a follow-up in a few months to see whether any of this "
+            "made a difference.",
+            "approved",
+            None,
+        ),
+        (
+            "Ruth Calloway",
+            "ruth.calloway@example.org",
+            "Agreed. A before-and-after with the same people would be worth reading.",
+            "approved",
+            0,
+        ),
+        (
+            "Priti Sandhu",
+            "priti.sandhu@example.org",
+            "My daughter was there and came home talking about it all evening. More of this, "
+            "please.",
+            "pending",
+            None,
+        ),
+    ],
+]

@@ -92,6 +92,14 @@ class ArticleAdminForm(forms.ModelForm):
                 else _("Choose “In review” when the story is ready; an editor publishes it.")
             )
 
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data.get("publish_at")
+        stored = self.instance.publish_at if self.instance.pk else None
+        # The admin's time widget has whole seconds: an untouched time is not a change.
+        if publish_at and stored and publish_at == stored.replace(microsecond=0):
+            return stored
+        return publish_at
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         if self.user is not None and status not in workflow.allowed_statuses(self.user):
@@ -149,7 +157,7 @@ class RelatedLinkForm(forms.ModelForm):
 
 
 class ImageAdminForm(forms.ModelForm):
-    file = CheckedImageField(label=_("file"), help_text=Image._meta.get_field("file").help_text)
+    file = CheckedImageField(label=_("File"), help_text=Image._meta.get_field("file").help_text)
 
     class Meta:
         model = Image

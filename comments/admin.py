@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -128,6 +129,8 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     actions = ["approve_selected", "reject_selected", "spam_selected"]
     inlines = [ModerationEventInline]
+    # Commenters' websites are http(s) only; Django 6 assumes https for a bare domain too.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
         "story",
         "parent",

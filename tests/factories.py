@@ -10,10 +10,12 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@newsroom.test")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    # Hashed before the user is created: no second save after post-generation.
+    password = factory.django.Password("correct horse battery")
 
 
 class SectionFactory(DjangoModelFactory):
@@ -133,7 +135,6 @@ class StaffFactory(UserFactory):
     def role(self, create, extracted, **kwargs):
         if not create:
             return
-        self.save(update_fields=["password"])  # set by UserFactory's post-generation call
         if extracted:
             from django.contrib.auth.models import Group
 

@@ -1,5 +1,7 @@
 """The story desk per role: what each page answers, and that the server enforces the workflow."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -633,3 +635,141 @@ def test_reporters_preview_their_own_drafts_but_not_a_colleagues(client, users):
     assert client.get(reverse("articles:preview", args=[theirs.pk])).status_code == 404
     client.force_login(users[EDITOR])
     assert client.get(reverse("articles:preview", args=[theirs.pk])).status_code == 200
+
+
+# --- What each role is shown: no dead ends -------------------------------------------------
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+
+
+@pytest.mark.parametrize("role", [EDITOR, REPORTER, MODERATOR])
+def test_no_page_a_role_opens_links_to_a_page_it_may_not_open(client, users, desk, role):
+    """Every admin link on every desk page a role can open answers that role (no 403/404):
+    e.g. "created by" is not a link to the user admin, History only for who may read it."""
+    client = client_for(client, users[role])
+    pages = [reverse("admin:index")]
+    for name, key, expected in PAGES:
+        if expected[role] == 200:
+            pages.append(reverse(name, args=[desk[key].pk] if key else []))
+    links = {}
+    for page in pages:
+        content = client.get(page).content.decode()
+        for href in LINK.findall(content):
+            href = html.unescape(href)
+            if href.startswith("/admin/") and "logout" not in href:
+                links.setdefault(href, page)
+    assert len(links) > 20
+    dead = {}
+    for href, page in links.items():
+        status = client.get(href).status_code
+        if status not in (200, 302):
+            dead[href] = (status, page)
+    assert dead == {}
+
+
+def test_history_button_only_for_who_may_read_the_history(client, users, desk):
+    own = reverse("admin:articles_article_change", args=[desk["own_draft"].pk])
+    history = reverse("admin:articles_article_history", args=[desk["own_draft"].pk])
+    content = client_for(client, users[REPORTER]).get(own).content.decode()
+    assert "View on site" in content and history not in content
+    for role in (EDITOR, MODERATOR):
+        assert history in client_for(client, users[role]).get(own).content.decode()
+
+
+def test_staff_are_named_in_plain_text(client, users, desk):
+    users[EDITOR].first_name, users[EDITOR].last_name = "Daniel", "Achterberg"
+    users[EDITOR].save()
+    client = client_for(client, users[MODERATOR])
+    for url in (
+        reverse("admin:articles_article_change", args=[desk["published"].pk]),
+        reverse("admin:articles_image_change", args=[desk["image"].pk]),
+    ):
+        content = client.get(url).content.decode()
+        assert "Daniel Achterberg" in content
+        assert "/admin/auth/user/" not in content
+
+
+def test_read_only_story_shows_the_body_as_text_and_no_form_controls(client, users, desk):
+    story = desk["published"]
+    story.body = '<p>Tram <a href="https://example.com/">plans</a> <em>approved</em>.</p>'
+    story.save()
+    RelatedLink.objects.create(article=story, target=desk["others_draft"], order=0)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    content = client_for(client, users[MODERATOR]).get(url).content.decode()
+    assert '<div class="story-body"><p>Tram <a href="https://example.com/"' in content
+    assert "&lt;p&gt;Tram" not in content
+    assert "Both ways" not in content and "two-way" not in content.lower()
+    content = client_for(client, users[EDITOR]).get(url).content.decode()
+    assert "story-body" not in content and "prose-editor" in content
+    assert "two-way" in content.lower()
+
+
+def test_saving_without_touching_the_time_keeps_the_publication_time(client, users, desk):
+    story = desk["published"]
+    exact = timezone.now().replace(microsecond=123456) - timedelta(hours=3)
+    story.publish_at = exact
+    story.save()
+    shown = timezone.localtime(exact)
+    client = client_for(client, users[EDITOR])
+    response = client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        story_data(
+            desk["section"],
+            headline="Tram depot plan approved after all",
+            slug=story.slug,
+            status="published",
+            publish_at_0=shown.strftime("%Y-%m-%d"),
+            publish_at_1=shown.strftime("%H:%M:%S"),
+        ),
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Tram depot plan approved after all"
+    assert story.publish_at == exact
+    latest, previous = story.history.all()[:2]
+    changed = [change.field for change in latest.diff_against(previous).changes]
+    assert "headline" in changed and "publish_at" not in changed
+
+
+def test_a_refused_upload_names_its_reason_and_keeps_the_other_fields(client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(client, users[REPORTER])
+    response = client.post(
+        reverse("admin:articles_image_add"),
+        {
+            "file": SimpleUploadedFile("ferry.jpg", b"not a picture", "image/jpeg"),
+            "alt_text": "The morning ferry",
+            "caption": "Leaving the quay at seven",
+            "credit": "Desk photographer",
+        },
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "not an image we can read" in content
+    assert "<label" in content and ">File:</label>" in content
+    for kept in ("The morning ferry", "Leaving the quay at seven", "Desk photographer"):
+        assert f'value="{kept}"' in content
+
+
+def test_admin_index_names_the_tag_app_in_the_desks_words(client, users):
+    content = client_for(client, users[EDITOR]).get(reverse("admin:index")).content.decode()
+    assert 'title="Models in the Tags application"' in content
+    assert "Taggit" not in content
+
+
+def test_a_revision_is_read_only_for_a_moderator_and_revertible_for_an_editor(client, users, desk):
+    story = desk["published"]
+    revision = story.history.earliest()
+    url = reverse("admin:articles_article_simple_history", args=[story.pk, revision.pk])
+    content = client_for(client, users[MODERATOR]).get(url).content.decode()
+    headline = re.search(r'<input[^>]*name="headline"[^>]*>', content).group(0)
+    assert "disabled" in headline
+    assert 'name="_save"' not in content and "Revert" not in content
+    assert "Historical" not in content  # breadcrumbs in the desk's words
+    assert client.post(url, {"headline": "Changed by a moderator"}).status_code == 403
+
+    content = client_for(client, users[EDITOR]).get(url).content.decode()
+    headline = re.search(r'<input[^>]*name="headline"[^>]*>', content).group(0)
+    assert "disabled" not in headline
+    assert "Revert" in content

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Author, Correction, Image, RelatedLink, Section
+from comments.models import Comment, ModerationEvent, comments_open
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,45 @@ def test_production_run_prints_no_password(settings):
     editor = get_user_model().objects.get(username="editor")
     assert not editor.check_password("newsroom-editor")
     assert Article.objects.count() == 2
+
+
+def test_demo_comments_fill_story_pages_and_the_queue(settings, client):
+    settings.DEBUG = True
+    output = seed("--stories", "14", "--days", "10", "--no-images")
+    assert "Loaded 5 approved and 3 pending comments." in output
+
+    approved = Comment.objects.visible()
+    assert approved.count() == 5
+    assert approved.filter(parent__isnull=False).count() == 2  # replies, in the same story
+    assert all(c.parent.article_id == c.article_id for c in approved.exclude(parent=None))
+    assert Comment.objects.waiting().count() == 3
+    assert all(c.email.endswith("@example.org") for c in Comment.objects.all())
+    for comment in Comment.objects.select_related("article"):
+        assert comment.article.is_published and comments_open(comment.article)
+        assert comment.article.first_published_at < comment.created
+        # Filed by the policy as pending; the approved ones approved by the demo moderator.
+        trail = list(comment.events.values_list("to_status", "actor__username"))
+        expected = [("pending", None)]
+        if comment.status == Comment.Status.APPROVED:
+            expected.append(("approved", "moderator"))
+        assert trail == expected
+
+    story = approved.filter(parent__isnull=False).first().article
+    page = client.get(story.get_absolute_url()).content.decode()
+    for comment in story.comments.visible():
+        assert comment.body in page
+        assert comment.email not in page
+    for comment in story.comments.waiting():
+        assert comment.body not in page
+
+
+def test_demo_comments_are_added_once_even_to_an_older_demo(settings):
+    settings.DEBUG = True
+    seed("--stories", "14", "--days", "10", "--no-images")
+    Comment.objects.all().delete()  # a demo loaded before comments existed
+    output = seed("--stories", "14", "--days", "10", "--no-images")
+    assert "already loaded" in output and "3 pending comments" in output
+    events = ModerationEvent.objects.count()
+    output = seed("--stories", "14", "--days", "10", "--no-images")
+    assert "comments" not in output.split("Demo users")[0]
+    assert Comment.objects.count() == 8 and ModerationEvent.objects.count() == events

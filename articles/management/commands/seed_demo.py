@@ -1,7 +1,8 @@
-"""Load demo content: sections, authors, a month of stories with pictures, and demo users.
+"""Load demo content: sections, authors, a month of stories with pictures, readers'
+comments, and demo users.
 
 Idempotent and quick to say so: when the demo stories are already there it only makes sure
-the demo users exist, so a second `make run` starts at once.
+the demo users and demo comments exist, so a second `make run` starts at once.
 """
 
 import io
@@ -25,6 +26,8 @@ from PIL import ImageDraw, ImageFont
 from articles import demo_content as content
 from articles import roles
 from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
+from comments import moderation
+from comments.models import Comment, comments_open
 
 DEMO_USERS = (
     ("editor", roles.EDITORS, "Daniel Achterberg"),
@@ -33,6 +36,7 @@ DEMO_USERS = (
 )
 DEMO_PASSWORDS = {name: f"newsroom-{name}" for name, _, _ in DEMO_USERS}
 PICTURE_SIZE = (960, 540)
+DEMO_BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0"
 
 
 class Command(BaseCommand):
@@ -75,6 +79,15 @@ class Command(BaseCommand):
                         "{images} images.".format(**counts)
                     )
                 )
+            comments = self.ensure_comments(users["moderator"])
+            if comments and any(comments.values()):
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        "Loaded {approved} approved and {pending} pending comments.".format(
+                            **comments
+                        )
+                    )
+                )
         if settings.DEBUG:
             self.stdout.write("Demo users (staff, log in at /admin/):")
             for name, group, _ in DEMO_USERS:
@@ -99,6 +112,47 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=group_name))
             users[name] = user
         return users
+
+    # Comments
+    def ensure_comments(self, moderator):
+        """Readers' comments on the newest stories still open for comments, once.
+
+        Each goes through the moderation functions, so the desk sees the same audit trail
+        as for a real comment: filed as pending by the policy, approved by the moderator.
+        """
+        demo_emails = {c[1] for thread in content.COMMENT_THREADS for c in thread}
+        if Comment.objects.filter(email__in=demo_emails).exists():
+            return None
+        candidates = (
+            Article.objects.published()
+            .filter(comments_enabled=True)
+            .order_by("-publish_at")[: 4 * len(content.COMMENT_THREADS)]
+        )
+        stories = [story for story in candidates if comments_open(story)]
+        now = timezone.now()
+        counts = {"approved": 0, "pending": 0}
+        for story, thread in zip(stories, content.COMMENT_THREADS, strict=False):
+            posted = []
+            for index, (name, email, body, status, reply_to) in enumerate(thread):
+                # Spread over the time since publication, in order, never in the future.
+                age = (now - story.first_published_at) * (len(thread) - index) / (len(thread) + 1)
+                comment = Comment(
+                    article=story,
+                    parent=posted[reply_to] if reply_to is not None else None,
+                    name=name,
+                    email=email,
+                    body=body,
+                    created=now - age,
+                    ip_address=f"203.0.113.{10 + index}",
+                    user_agent=DEMO_BROWSER,
+                    moderators_notified_at=now,  # demo comments send no email
+                )
+                moderation.set_status(comment, Comment.Status.PENDING)
+                if status == Comment.Status.APPROVED:
+                    moderation.approve(comment, by=moderator)
+                counts[status] += 1
+                posted.append(comment)
+        return counts
 
     # Content
     def load(self, users, options):
