@@ -181,3 +181,9 @@ def test_log_lines_keep_extra_fields_but_not_django_request_objects():
     event = json.loads(JsonFormatter().format(record))
     assert event["status_code"] == 200
     assert "request" not in event
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -181,13 +181,14 @@ class Command(BaseCommand):
 
         total = options["stories"]
         span = timedelta(days=options["days"])
-        # The newest story is scheduled; a few recent ones are still with the desk.
+        # The newest story is scheduled; a few others, spread over the month, are still with
+        # the desk, so the paper has stories from the last two days (the news sitemap's window).
         roles_by_index = {}
         if total:
             roles_by_index[total - 1] = "scheduled"
         for offset, role in zip(
-            range(2, 8),
-            ("draft", "review", "draft", "review", "draft", "unpublished"),
+            range(3, 3 + 6 * 4, 4),
+            ("draft", "review", "unpublished", "draft", "review", "draft"),
             strict=False,
         ):
             if total - offset >= 0:
@@ -231,7 +232,8 @@ class Command(BaseCommand):
                 )
             else:
                 article.status = Article.Status.PUBLISHED
-                age = span * (total - 1 - i) / max(total, 1)
+                # The newest published story (just below the scheduled one) is hours old.
+                age = span * max(total - 2 - i, 0) / max(total, 1)
                 article.publish_at = now - age - timedelta(minutes=rng.randint(20, 600))
             if with_images:
                 article.lead_image = lead_picture(
