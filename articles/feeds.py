@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from taggit.models import Tag
 
 from articles.http import finish
 from articles.jsonld import absolute
 from articles.models import Author, Section
-from articles.views import reader_stories
+from articles.views import reader_stories, reader_tags
 
 FEED_ITEMS = 30
 ENCLOSURE_WIDTH = 960
@@ -125,7 +124,7 @@ class SectionFeed(LatestStoriesFeed):
 
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(reader_tags(), slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} | {settings.SITE_NAME}"

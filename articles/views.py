@@ -35,6 +35,11 @@ def reader_stories():
     return Article.objects.published().for_listing().defer("search_vector", "body")
 
 
+def reader_tags():
+    """Tags readers may see: those on a published story (a draft's tags stay unannounced)."""
+    return Tag.objects.filter(pk__in=Article.objects.published().values("tags"))
+
+
 def comments_changed():
     """When the outer story's comment block last changed, as two annotations (None if never).
 
@@ -281,7 +286,7 @@ class SectionView(ArticleListMixin, ListView):
 @method_decorator(public_cache, name="dispatch")
 class TagView(ArticleListMixin, ListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(reader_tags(), slug=self.kwargs["slug"])
         self.feed_url = reverse("articles:tag_feed", kwargs={"slug": self.tag.slug})
         return super().get_queryset().filter(tags=self.tag)
 

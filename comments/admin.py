@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -275,7 +277,8 @@ class CommentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if action not in ACTIONS:
             raise PermissionDenied
-        comment = get_object_or_404(Comment, pk=int(pk) if str(pk).isdigit() else 0)
+        valid = re.fullmatch(r"[0-9]{1,18}", str(pk))  # str.isdigit() also takes "²"
+        comment = get_object_or_404(Comment, pk=int(pk) if valid else 0)
         status, _label = ACTIONS[action]
         set_status(comment, status, by=request.user)
         return comment

@@ -182,3 +182,11 @@ def test_one_connection_without_cookies_cannot_pull_a_comment_alone(article, set
     assert (comment.status, comment.reported) == (Comment.Status.APPROVED, False)
     assert comment.reports.values("network").distinct().count() == 1
     assert all(len(r.network) == 64 for r in comment.reports.all())
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "12abc", "9" * 40, "-1"])
+def test_odd_reply_to_values_are_ignored_not_500(client, article, value):
+    CommentFactory(article=article)
+    response = client.get(article.get_absolute_url(), {"replyto": value})
+    assert response.status_code == 200
+    assert "Replying to" not in response.content.decode()

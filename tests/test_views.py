@@ -417,3 +417,12 @@ def test_html_is_compressed_only_for_clients_that_ask(client):
     assert stamp.sub(b"", gzip.decompress(packed.content)) == stamp.sub(b"", plain.content)
     for response in (plain, packed):
         assert "Accept-Encoding" in response["Vary"] and "Cookie" in response["Vary"]
+
+
+def test_a_tag_used_only_on_unpublished_stories_is_not_announced(client):
+    ArticleFactory(status=Article.Status.DRAFT, publish_at=None, tags=["embargoed-merger"])
+    assert client.get("/tag/embargoed-merger/").status_code == 404
+    assert client.get("/tag/embargoed-merger/feed/").status_code == 404
+    ArticleFactory(tags=["embargoed-merger"])
+    assert client.get("/tag/embargoed-merger/").status_code == 200
+    assert client.get("/tag/embargoed-merger/feed/").status_code == 200

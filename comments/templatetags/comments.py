@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.conf import settings
 from django.db.models import Q
@@ -91,7 +93,7 @@ def comment_thread(context, article):
         if initial:
             mark_personal(request)  # the form is filled with this reader's name and email
         reply_pk = request.GET.get("replyto", "") if request else ""
-        if reply_pk.isdigit():
+        if re.fullmatch(r"[0-9]{1,18}", reply_pk):  # str.isdigit() also takes "²"
             reply_to = by_id.get(int(reply_pk)) or (
                 Comment.objects.visible().filter(pk=reply_pk, article=article).first()
             )
