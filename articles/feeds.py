@@ -5,6 +5,7 @@ makes a reader's feed show it twice), author names but never email addresses, th
 and tags as categories, the standfirst as summary and the lead image as an enclosure.
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,11 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.http import parse_http_date_safe
 
-from articles.http import finish
+from articles.http import finish, set_last_modified
 from articles.jsonld import absolute
 from articles.models import Author, Section
-from articles.views import reader_stories, reader_tags
+from articles.views import reader_stories, reader_tags, stories_changed_at
 
 FEED_ITEMS = 30
 ENCLOSURE_WIDTH = 960
@@ -31,7 +33,14 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_LANGUAGE
 
     def __call__(self, request, *args, **kwargs):
-        return finish(request, super().__call__(request, *args, **kwargs))
+        response = super().__call__(request, *args, **kwargs)
+        # The syndication framework dates the feed by its newest item; a pulled story must
+        # move Last-Modified forward too (see articles.views.stories_changed_at).
+        newest_item = parse_http_date_safe(response.get("Last-Modified", ""))
+        moments = [stories_changed_at()]
+        if newest_item is not None:
+            moments.append(datetime.datetime.fromtimestamp(newest_item, tz=datetime.UTC))
+        return finish(request, set_last_modified(response, *moments))
 
     def title(self, obj=None):
         return settings.SITE_NAME

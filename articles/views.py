@@ -118,6 +118,17 @@ def last_modified_of(articles):
     return [moment for article in articles for moment in (article.updated_at, article.publish_at)]
 
 
+def stories_changed_at():
+    """The last change to any story readers have seen, unpublishing included.
+
+    A listing's own stories alone would let Last-Modified go back in time when its newest
+    story is pulled, and a client revalidating with If-Modified-Since would keep the copy
+    that still shows it. One aggregate query.
+    """
+    stories = Article.objects.exclude(first_published_at=None)
+    return stories.aggregate(latest=Max("updated_at"))["latest"]
+
+
 def parse_date(year, month=1, day=1):
     try:
         return datetime.date(year, month, day)
@@ -215,7 +226,9 @@ class ArticleListMixin:
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        return set_last_modified(response, *last_modified_of(context["object_list"]))
+        return set_last_modified(
+            response, *last_modified_of(context["object_list"]), stories_changed_at()
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(feed_url=self.feed_url, **kwargs)
@@ -264,7 +277,7 @@ class HomeView(TemplateView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        return set_last_modified(response, *last_modified_of(self.shown))
+        return set_last_modified(response, *last_modified_of(self.shown), stories_changed_at())
 
 
 @method_decorator(public_cache, name="dispatch")

@@ -223,3 +223,26 @@ def test_pages_without_a_form_keep_their_validators(client, monkeypatch):
     later = time.time() + 3 * VOLATILE_PERIOD
     monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: later))
     assert client.get("/section/calm/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/", "/section/politics/", "/feed/", "/section/politics/feed/"])
+def test_pulling_the_newest_story_moves_last_modified_forward(client, url):
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    section = SectionFactory(slug="politics")
+    hour = timezone.timedelta(hours=1)
+    ArticleFactory(section=section, publish_at=timezone.now() - 3 * hour)
+    newest = ArticleFactory(section=section, publish_at=timezone.now() - hour)
+    first = client.get(url)
+    assert first.has_header("Last-Modified")
+
+    newest.status = Article.Status.UNPUBLISHED
+    newest.save()
+    # HTTP dates count whole seconds: the editor pulls the story a little later.
+    later = timezone.now() + timezone.timedelta(seconds=2)
+    Article.objects.filter(pk=newest.pk).update(updated_at=later)
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200, url
+    assert newest.headline not in again.content.decode()
