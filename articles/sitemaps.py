@@ -9,17 +9,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
 from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.http import public_cache, set_last_modified
 from articles.jsonld import absolute
 from articles.models import Article, Author, Section
+from articles.views import stories_changed_at
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -51,6 +53,15 @@ class StorySitemap(SiteSitemap):
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
+
+    def get_latest_lastmod(self):
+        # Django's default takes max() over every item, loading every story; one aggregate.
+        return latest_story_change()
+
+
+def latest_story_change():
+    latest = indexable_stories().aggregate(updated=Max("updated_at"), published=Max("publish_at"))
+    return max((moment for moment in latest.values() if moment), default=None)
 
 
 class SectionSitemap(SiteSitemap):
@@ -85,6 +96,18 @@ SITEMAPS = {
 
 @require_safe
 @public_cache
+def sitemap_section(request, section):
+    """One part of the sitemap; dated no earlier than the last story pulled from it."""
+    response = sitemap(request, sitemaps=SITEMAPS, section=section)
+    if response.has_header("Last-Modified"):
+        listed = parse_http_date_safe(response["Last-Modified"])
+        dated = datetime.datetime.fromtimestamp(listed, tz=datetime.UTC) if listed else None
+        set_last_modified(response, dated, stories_changed_at())
+    return response
+
+
+@require_safe
+@public_cache
 def sitemap_index(request):
     """Like django.contrib.sitemaps.views.index, with addresses on SITE_URL."""
     entries = []
@@ -98,8 +121,7 @@ def sitemap_index(request):
     response = TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
-    latest = indexable_stories().aggregate(updated=Max("updated_at"), published=Max("publish_at"))
-    return set_last_modified(response.render(), *latest.values())
+    return set_last_modified(response.render(), latest_story_change(), stories_changed_at())
 
 
 @require_safe
@@ -125,4 +147,4 @@ def news_sitemap(request):
     )
     response.render()
     moments = [story.publish_at for _url, story in response.context_data["stories"]]
-    return set_last_modified(response, *moments)
+    return set_last_modified(response, *moments, stories_changed_at())

@@ -1,10 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.http import public_cache
-from articles.sitemaps import SITEMAPS, news_sitemap, sitemap_index
+from articles.sitemaps import news_sitemap, sitemap_index, sitemap_section
 from articles.views import robots_txt
 from newsroom import views
 
@@ -15,12 +13,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
-    path(
-        "sitemap-<section>.xml",
-        public_cache(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
     path("", include("articles.urls")),
 ]

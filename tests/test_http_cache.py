@@ -246,3 +246,34 @@ def test_pulling_the_newest_story_moves_last_modified_forward(client, url):
     again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200, url
     assert newest.headline not in again.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-stories.xml", "/news-sitemap.xml"])
+def test_pulling_a_story_moves_the_sitemaps_last_modified_forward(client, url):
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    ArticleFactory(publish_at=timezone.now() - timezone.timedelta(hours=3))
+    newest = ArticleFactory()
+    first = client.get(url)
+    assert first.has_header("Last-Modified")
+    newest.status = Article.Status.UNPUBLISHED
+    newest.save()
+    later = timezone.now() + timezone.timedelta(seconds=2)
+    Article.objects.filter(pk=newest.pk).update(updated_at=later)
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200, url
+
+
+def test_story_sitemap_dates_itself_with_one_aggregate(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.sitemaps import StorySitemap
+
+    stories = [ArticleFactory() for _ in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        latest = StorySitemap().get_latest_lastmod()
+    assert latest == max(max(s.updated_at, s.publish_at) for s in stories)
+    assert len(queries) == 1 and "MAX(" in queries[0]["sql"].upper()
