@@ -8,7 +8,7 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Window, prefetch_related_objects
+from django.db.models import Count, F, Max, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,7 +23,7 @@ from articles import search as reader_search
 from articles.http import private_page, public_cache, set_last_modified
 from articles.models import Article, ArticleRedirect, Author, Section
 from articles.workflow import stories_visible_to
-from comments.models import Comment, ModerationEvent
+from comments.models import comments_changed
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -38,31 +38,6 @@ def reader_stories():
 def reader_tags():
     """Tags readers may see: those on a published story (a draft's tags stay unannounced)."""
     return Tag.objects.filter(pk__in=Article.objects.published().values("tags"))
-
-
-def comments_changed():
-    """When the outer story's comment block last changed, as two annotations (None if never).
-
-    The newest approved comment, and the latest status change into or out of "approved"
-    (every one is a ModerationEvent, see comments.moderation.set_status): a comment approved,
-    or taken down, after a page was cached makes that page's Last-Modified older than this.
-    """
-    approved = Comment.Status.APPROVED
-    newest = (
-        Comment.objects.visible()
-        .filter(article=OuterRef("pk"))
-        .order_by("-created")
-        .values("created")[:1]
-    )
-    moderated = (
-        ModerationEvent.objects.filter(comment__article=OuterRef("pk"))
-        .filter(Q(to_status=approved) | Q(from_status=approved))
-        .order_by()
-        .values("comment__article")
-        .annotate(latest=Max("created"))
-        .values("latest")
-    )
-    return {"newest_comment_at": Subquery(newest), "comments_moderated_at": Subquery(moderated)}
 
 
 def story_queryset(queryset):

@@ -238,17 +238,29 @@ def approved_count_subquery():
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), Value(0))
 
 
-def visible_comments_changed_at(article):
-    """When the approved comments under `article` last changed (None if they never did).
+def comments_changed():
+    """When a story's comment block last changed, as two annotations for an Article query.
 
-    A comment appears when it is approved and disappears when it leaves that status, so this is
-    the latest event into or out of "approved": the story page's Last-Modified must follow it.
+    The newest approved comment, and the latest status change into or out of "approved"
+    (every one is a ModerationEvent, see comments.moderation.set_status): a comment approved,
+    or taken down, after a story page was cached must move that page's Last-Modified.
     """
-    return (
-        ModerationEvent.objects.filter(comment__article=article)
-        .filter(
-            models.Q(to_status=Comment.Status.APPROVED)
-            | models.Q(from_status=Comment.Status.APPROVED)
-        )
-        .aggregate(latest=models.Max("created"))["latest"]
+    approved = Comment.Status.APPROVED
+    newest = (
+        Comment.objects.visible()
+        .filter(article=models.OuterRef("pk"))
+        .order_by("-created")
+        .values("created")[:1]
     )
+    moderated = (
+        ModerationEvent.objects.filter(comment__article=models.OuterRef("pk"))
+        .filter(models.Q(to_status=approved) | models.Q(from_status=approved))
+        .order_by()
+        .values("comment__article")
+        .annotate(latest=models.Max("created"))
+        .values("latest")
+    )
+    return {
+        "newest_comment_at": Subquery(newest),
+        "comments_moderated_at": Subquery(moderated),
+    }

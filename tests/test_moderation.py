@@ -256,18 +256,24 @@ def test_purge_personal_data():
     assert recent.ip_address is None
 
 
-def test_visible_comments_changed_at_follows_approvals_and_removals():
-    from comments.models import visible_comments_changed_at
+def test_comment_block_change_times_follow_approvals_and_removals():
+    from articles.models import Article
+    from comments.models import comments_changed
+
+    def changed(article):
+        row = Article.objects.annotate(**comments_changed()).get(pk=article.pk)
+        return row.newest_comment_at, row.comments_moderated_at
 
     moderator = member("Moderators")
     comment = CommentFactory(status=Comment.Status.PENDING)
     article = comment.article
-    assert visible_comments_changed_at(article) is None
+    assert changed(article) == (None, None)
     set_status(comment, Comment.Status.APPROVED, by=moderator)
-    approved_at = visible_comments_changed_at(article)
-    assert approved_at == comment.events.get(to_status="approved").created
+    approved_at = comment.events.get(to_status="approved").created
+    assert changed(article) == (comment.created, approved_at)
     set_status(comment, Comment.Status.SPAM, by=moderator)
-    assert visible_comments_changed_at(article) > approved_at
+    taken_down_at = comment.events.get(to_status="spam").created
+    assert changed(article) == (None, taken_down_at)
     other = CommentFactory(status=Comment.Status.PENDING, article=article)
     set_status(other, Comment.Status.REJECTED, by=moderator)  # never shown: no change
-    assert visible_comments_changed_at(article) == comment.events.get(to_status="spam").created
+    assert changed(article) == (None, taken_down_at)
