@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from comments import moderation, ratelimit
 from comments.conf import setting
-from comments.forms import CommentForm
+from comments.forms import CommentForm, make_token
 from comments.models import Comment, comments_open
 from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
@@ -71,7 +71,7 @@ def post_comment(request, article_id):
     if not form.is_valid():
         # A fresh stamp so the corrected form can be sent; the reader's text stays.
         data = request.POST.copy()
-        data["token"] = CommentForm(article=article).initial["token"]
+        data["token"] = make_token(article)
         form.data = data
         return render(
             request, "comments/form_errors.html", {"article": article, "form": form}, status=400
