@@ -17,5 +17,7 @@ RUN mkdir -p /app/media /app/staticfiles && chown newsroom:newsroom /app/media /
 
 USER newsroom
 EXPOSE 8000
+# Only the stack's proxy reaches this port (docker-compose.yml publishes the proxy alone), so
+# gunicorn trusts its X-Forwarded-* headers.
 ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 CMD ["sh", "-c", "exec gunicorn newsroom.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips '*'"]
