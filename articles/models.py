@@ -126,13 +126,18 @@ class Image(models.Model):
             for width, entry in sorted(self.renditions.items(), key=lambda item: int(item[0]))
         )
 
+    def _closest_rendition(self, width):
+        """(width, entry) of the stored rendition at least `width` wide, else the widest."""
+        widths = sorted(int(w) for w in self.renditions)
+        chosen = next((w for w in widths if w >= width), widths[-1])
+        return chosen, self.renditions[str(chosen)]
+
     def rendition_url(self, width, fmt="jpeg"):
         """The URL of the stored rendition closest to `width` (at least as wide, if any)."""
         if not self.renditions:
             return self.file.url
-        widths = sorted(int(w) for w in self.renditions)
-        chosen = next((w for w in widths if w >= width), widths[-1])
-        return self.file.storage.url(self.renditions[str(chosen)][fmt])
+        _chosen, entry = self._closest_rendition(width)
+        return self.file.storage.url(entry[fmt])
 
     def rendition_file(self, width, fmt="jpeg"):
         """(url, byte size, width, height) of the rendition closest to `width`.
@@ -141,9 +146,7 @@ class Image(models.Model):
         """
         if not self.renditions:
             return self.file.url, self.file.size, self.width, self.height
-        widths = sorted(int(w) for w in self.renditions)
-        chosen = next((w for w in widths if w >= width), widths[-1])
-        entry = self.renditions[str(chosen)]
+        chosen, entry = self._closest_rendition(width)
         size = entry.get(f"{fmt}_bytes")
         if size is None:
             size = self.file.storage.size(entry[fmt])
@@ -164,15 +167,18 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, and the publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    @staticmethod
+    def card_prefetches():
+        """What a card needs besides its own row: the authors, in byline order."""
+        return [
+            models.Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
+        ]
+
     def for_listing(self):
         """The shape of every article card: one query for the articles, a few prefetches."""
         return (
             self.select_related("section", "lead_image")
-            .prefetch_related(
-                models.Prefetch(
-                    "authors", queryset=Author.objects.order_by("articleauthor__order")
-                ),
-            )
+            .prefetch_related(*self.card_prefetches())
             .with_comment_count()
         )
 
@@ -398,12 +404,17 @@ class Article(models.Model):
         """
         if self.status != self.Status.PUBLISHED:
             return
-        now = timezone.now()
         if self.publish_at is None:
-            self.publish_at = now
-        if self.first_published_at is None or self.first_published_at > now:
-            self.first_published_at = self.publish_at
+            self.publish_at = timezone.now()
+        self.first_published_at = self.first_publication_time()
         self.pub_date = timezone.localdate(self.first_published_at)
+
+    def first_publication_time(self):
+        """When the story first went (or, scheduled, will first go) live, if published now."""
+        now = timezone.now()
+        if self.first_published_at is None or self.first_published_at > now:
+            return self.publish_at or now
+        return self.first_published_at
 
     def _live_path_in_db(self):
         if self.pk is None:

@@ -241,7 +241,7 @@ class HomeView(TemplateView):
             .order_by("section__order", "section__name", "-publish_at", "-pk")
         )
         everything = [story for story in [lead, *top, *latest] if story]
-        prefetch_related_objects(everything, *stories._prefetch_related_lookups)
+        prefetch_related_objects(everything, *Article.objects.card_prefetches())
         by_section = {}
         for story in latest:
             by_section.setdefault(story.section, []).append(story)

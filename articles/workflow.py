@@ -74,11 +74,7 @@ def slug_clash(article):
     """Another story published on the date this one would take already uses its slug?"""
     if article.status != Article.Status.PUBLISHED:
         return None
-    now = timezone.now()
-    first = article.first_published_at
-    if first is None or first > now:
-        first = article.publish_at or now
-    pub_date = timezone.localdate(first)
+    pub_date = timezone.localdate(article.first_publication_time())
     return (
         Article.objects.filter(pub_date=pub_date, slug=article.slug).exclude(pk=article.pk).first()
     )
