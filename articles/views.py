@@ -340,7 +340,6 @@ class SearchView(ArticleListMixin, ListView):
             listing_title="Search",
             query=self.query[: reader_search.MAX_QUERY_LENGTH],
             problem=self.problem,
-            max_query_length=reader_search.MAX_QUERY_LENGTH,
             **kwargs,
         )
         for article in context["object_list"]:

@@ -20,6 +20,23 @@ SIZES = {
 }
 
 
+@register.inclusion_tag("includes/search_form.html")
+def search_form(field_id, label, button, form_class="", input_class="", button_class="", **extra):
+    """The search form, with the query length the search accepts."""
+    from articles.search import MAX_QUERY_LENGTH
+
+    return {
+        "field_id": field_id,
+        "label": label,
+        "button": button,
+        "form_class": form_class,
+        "input_class": input_class,
+        "button_class": button_class,
+        "max_length": MAX_QUERY_LENGTH,
+        **extra,
+    }
+
+
 @register.simple_tag
 def nav_sections():
     return list(Section.objects.only("name", "slug"))
