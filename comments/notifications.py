@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import connections, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.conf import setting
@@ -106,7 +107,7 @@ def send_waiting(pks=None):
         return 0
     context = {
         "comments": comments,
-        "queue_url": f"{settings.SITE_URL}/admin/comments/comment/queue/",
+        "queue_url": settings.SITE_URL + reverse("admin:comments_comment_queue"),
         "site_name": settings.SITE_NAME,
     }
     subject = (
