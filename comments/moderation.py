@@ -63,10 +63,6 @@ def reject(comment, *, by=None, note=""):
     return set_status(comment, Comment.Status.REJECTED, by=by, note=note)
 
 
-def mark_spam(comment, *, by=None, note=""):
-    return set_status(comment, Comment.Status.SPAM, by=by, note=note)
-
-
 def report(comment, reporter, network=None):
     """Record one reader's report; past the threshold the comment goes back to the queue.
 
