@@ -32,6 +32,7 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
 
 run: $(VENV)/.run-installed
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then $(BIN)/python manage.py seed_demo; fi
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
