@@ -1,5 +1,6 @@
 """What production runs is what the suite loads: every backend the settings can select imports
-with its client library, the cache is never per-process without DEBUG."""
+with its client library, the cache is never per-process without DEBUG, and `make run` links
+to the port it serves."""
 
 import ast
 import json
@@ -10,12 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.cache import caches
 from django.core.management import call_command
 
+from comments import notifications
 from comments.models import Comment
 from tests.comment_helpers import post_comment
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -226,3 +229,56 @@ def test_the_comment_rate_limit_holds_on_the_database_cache(client, settings):
         429,
     ]
     assert Comment.objects.count() == 2
+
+
+# `make run PORT=...`: absolute links name the port the site is served on.
+
+
+def make_run(*args, **env):
+    """The commands `make run` would run (make -n), in an environment without SITE_URL."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT"}}
+    result = subprocess.run(
+        ["make", "-n", "run", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (line,) = [line for line in result.stdout.splitlines() if " runserver " in line]
+    match = re.fullmatch(r"SITE_URL='([^']*)' \S+ manage\.py runserver (\S+)", line)
+    assert match, line
+    return match.groups()
+
+
+def test_make_run_links_to_the_port_it_serves():
+    assert make_run() == ("http://127.0.0.1:8000", "127.0.0.1:8000")
+    assert make_run("PORT=8017") == ("http://127.0.0.1:8017", "127.0.0.1:8017")
+    assert make_run("HOST=localhost", "PORT=8017") == ("http://localhost:8017", "localhost:8017")
+
+
+def test_make_run_keeps_a_site_url_that_is_set():
+    assert make_run("PORT=8017", SITE_URL="https://news.example.org") == (
+        "https://news.example.org",
+        "127.0.0.1:8017",
+    )
+
+
+@pytest.mark.django_db
+def test_absolute_links_follow_the_site_url_make_run_sets(client, settings):
+    site_url, _ = make_run("PORT=8017")
+    settings.SITE_URL = site_url
+    settings.COMMENTS_NOTIFY_EMAILS = ["desk@newsroom.test"]
+    story = ArticleFactory()
+    address = f"{site_url}{story.get_absolute_url()}"
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="{address}">' in page
+    (structured, _) = json.loads(JSON_LD.search(page).group(1))
+    assert structured["mainEntityOfPage"]["@id"] == address
+    assert "u=http%3A%2F%2F127.0.0.1%3A8017%2F" in page  # a share link
+    assert f"<link>{address}</link>" in client.get("/feed/").content.decode()
+
+    CommentFactory(article=story, status=Comment.Status.PENDING)
+    assert notifications.send_waiting() == 1
+    assert f"{site_url}/admin/comments/comment/queue/" in mail.outbox[0].body
