@@ -235,8 +235,10 @@ def test_the_comment_rate_limit_holds_on_the_database_cache(client, settings):
 
 
 def make_run(*args, **env):
-    """The commands `make run` would run (make -n), in an environment without SITE_URL."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT"}}
+    """The commands `make run` would run (make -n), in an environment without SITE_URL (nor
+    the variables of a `make test` this suite may run under)."""
+    outer = {"SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    clean = {k: v for k, v in os.environ.items() if k not in outer}
     result = subprocess.run(
         ["make", "-n", "run", *args],
         cwd=ROOT,
