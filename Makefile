@@ -4,13 +4,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (feeds, canonical, JSON-LD, share links, moderator mail) name the address
+# `make run` serves, unless SITE_URL is set.
+SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check bench clean
 
 help:
-	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (HOST=, PORT=)"
 	@echo "make test   - install test tools and run the whole suite (DATABASE_URL picks the database)"
 	@echo "make lint   - ruff lint + format check, djLint on templates"
 	@echo "make format - apply ruff format and fixes"
@@ -32,8 +35,9 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
 
 run: $(VENV)/.run-installed
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then $(BIN)/python manage.py seed_demo; fi
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -131,21 +131,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Django's Redis backend when REDIS_URL (or CACHE_URL) is set, local memory otherwise.
+# Cache (also the comment rate-limit counters, so it must be shared by every worker and
+# server): Redis when REDIS_URL (or CACHE_URL) is set; otherwise the database cache in
+# production (its table is made by `manage.py createcachetable`, which deploy/entrypoint.sh
+# and `make run` run after migrate) and local memory only under DEBUG.
 REDIS_URL = env("REDIS_URL") or env("CACHE_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "newsroom")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A dead or unreachable Redis fails in a second instead of holding a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+elif DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 

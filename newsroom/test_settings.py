@@ -1,4 +1,10 @@
-"""Settings for the test suite: the real settings, with fast hashing and in-memory caches."""
+"""Settings for the test suite: the real settings, with fast hashing and local outputs.
+
+The cache is the one the settings select for the environment: with REDIS_URL set (as in CI)
+the suite runs on the real Redis under a key prefix of its own. tests/conftest.py clears the
+cache before every test, which on Redis empties that whole database: give the suite a Redis
+database number that nothing else uses.
+"""
 
 import os
 
@@ -7,7 +13,10 @@ os.environ.setdefault("DEBUG", "true")
 from newsroom.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = "newsroom-test"  # noqa: F405
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,  # noqa: F405

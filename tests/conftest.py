@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 # pytest-django's live server runs in a thread beside Playwright's sync API, which holds an
@@ -25,6 +26,12 @@ CHROMIUM_ARGS = [
 def _media_root(settings, tmp_path):
     """Uploads land in a per-test folder, never in the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (on Redis too), so none sees another's counters."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
