@@ -8,12 +8,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 newsroom
+# pg_dump / pg_restore for `manage.py backup` and `restore`: Debian's client (17 on trixie),
+# which must be at least the server's major version (compose runs PostgreSQL 17).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
 COPY --chown=newsroom:newsroom . .
-RUN mkdir -p /app/media /app/staticfiles && chown newsroom:newsroom /app/media /app/staticfiles
+RUN mkdir -p /app/media /app/staticfiles /app/backups \
+    && chown newsroom:newsroom /app/media /app/staticfiles /app/backups
 
 USER newsroom
 EXPOSE 8000

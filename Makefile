@@ -10,7 +10,7 @@ SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check bench clean
+.PHONY: help run test lint format check bench clean backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (HOST=, PORT=)"
@@ -18,6 +18,8 @@ help:
 	@echo "make lint   - ruff lint + format check, djLint on templates"
 	@echo "make format - apply ruff format and fixes"
 	@echo "make check  - Django system checks and makemigrations --check"
+	@echo "make backup - one archive of the database and media in BACKUP_DIR (default backups/)"
+	@echo "make restore FILE=backups/newsroom-...tar.gz - put a backup back (asks first)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -57,6 +59,14 @@ check: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/bench.py
+
+# BACKUP_ARGS / RESTORE_ARGS pass options, e.g. BACKUP_ARGS="--keep-days 14".
+backup: $(VENV)/.run-installed
+	$(BIN)/python manage.py backup $(BACKUP_ARGS)
+
+restore: $(VENV)/.run-installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/newsroom-YYYYmmddTHHMMSSZ.tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

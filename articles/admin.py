@@ -15,11 +15,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -77,6 +79,26 @@ def _line_diff(old, new):
         for line in difflib.ndiff(lines(old), lines(new))
         if line[0] in kinds
     ]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The desk's statuses; the trash is a place of its own, left out of "All"."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(Article.Status.choices)
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset.exclude(status=Article.Status.TRASHED)
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = _("All but the trash")
+        return choices
 
 
 class StoryInline:
@@ -200,7 +222,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "publish_at",
         "updated_at",
     )
-    list_filter = ("status", "section", "story_type", "featured")
+    list_filter = (StatusFilter, "section", "story_type", "featured")
     search_fields = ("headline", "slug", "standfirst")
     date_hierarchy = "publish_at"
     autocomplete_fields = ("section", "lead_image")
@@ -209,7 +231,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     # The desk's work first: stories without a publication time (drafts), then the newest.
     ordering = (F("publish_at").desc(nulls_first=True), "-id")
-    actions = ("publish_selected", "unpublish_selected", "submit_selected_for_review")
+    actions = (
+        "publish_selected",
+        "unpublish_selected",
+        "submit_selected_for_review",
+        "trash_selected",
+        "restore_selected",
+    )
     object_history_list_template = "admin/articles/article/history_list.html"
     object_history_form_template = "admin/articles/article/history_form.html"
     readonly_fields = (
@@ -244,8 +272,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return obj is None or workflow.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting a story is an editor's decision, whatever else a role holds.
-        return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
+        # "Delete" moves a story to the trash (delete_view): an editor's decision.
+        return workflow.can_trash(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # The site-wide bulk delete would destroy stories: "Move to the trash" replaces it.
+        actions.pop("delete_selected", None)
+        return actions
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
@@ -278,6 +312,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
         context["has_history_permission"] = obj is not None and (
             self.has_view_history_or_change_history_permission(request, obj)
         )
+        if obj is not None and obj.in_trash:
+            context["can_restore"] = workflow.can_trash(request.user)
+            context["can_delete_permanently"] = workflow.can_delete_permanently(request.user)
+            context["show_delete"] = False  # it is in the trash already
+            if request.method == "GET":
+                self.message_user(
+                    request,
+                    _(
+                        "This story is in the trash since %(time)s (moved by %(who)s): readers "
+                        "cannot see it. Restore it to work on it again."
+                    )
+                    % {
+                        "time": date_format(localtime(obj.trashed_at)),
+                        "who": _person(obj.trashed_by),
+                    },
+                    messages.WARNING,
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -353,7 +404,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.compare_view),
             name=f"{opts.app_label}_{opts.model_name}_compare",
         )
-        return [compare, *super().get_urls()]
+        trash_views = [
+            path(
+                "<path:object_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name=f"{opts.app_label}_{opts.model_name}_restore",
+            ),
+            path(
+                "<path:object_id>/delete-permanently/",
+                self.admin_site.admin_view(self.delete_permanently_view),
+                name=f"{opts.app_label}_{opts.model_name}_delete_permanently",
+            ),
+        ]
+        return [compare, *trash_views, *super().get_urls()]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* revisions post the revert form.
@@ -398,6 +461,97 @@ class ArticleAdmin(SimpleHistoryAdmin):
         }
         return render(request, "admin/articles/article/compare.html", context)
 
+    # The trash: "delete" moves a story there; only a superuser deletes one for good.
+    def _story_or_404(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        return article
+
+    def _trash_context(self, request, article, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": article,
+            "comment_count": article.comments.count(),
+            **extra,
+        }
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's delete page, turned into "Move to the trash": reversible, comments kept."""
+        article = self._story_or_404(request, object_id)
+        if not self.has_delete_permission(request, article):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if article.in_trash:
+            self.message_user(request, _("The story is already in the trash."), messages.INFO)
+            return redirect(change_url)
+        if request.method == "POST":
+            workflow.trash(article, by=request.user)
+            self.log_change(request, article, _("Moved to the trash."))
+            self.message_user(
+                request,
+                format_html(
+                    _(
+                        '“{story}” is in the trash: readers no longer see it. <a href="{url}">Restore it</a> from the story\'s page.'
+                    ),
+                    story=article,
+                    url=change_url,
+                ),
+                messages.SUCCESS,
+            )
+            return redirect("admin:articles_article_changelist")
+        context = self._trash_context(request, article, title=_("Move the story to the trash?"))
+        return render(request, "admin/articles/article/trash_confirmation.html", context)
+
+    def restore_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not workflow.can_trash(request.user):
+            raise PermissionDenied
+        article = self._story_or_404(request, object_id)
+        try:
+            workflow.restore(article, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.WARNING)
+        else:
+            self.log_change(request, article, _("Restored from the trash."))
+            self.message_user(
+                request,
+                _("“%(story)s” is restored as “%(status)s”.")
+                % {"story": article, "status": article.get_status_display()},
+                messages.SUCCESS,
+            )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def delete_permanently_view(self, request, object_id):
+        """Superusers only: show everything that goes with the story, then destroy it."""
+        if not workflow.can_delete_permanently(request.user):
+            raise PermissionDenied
+        article = self._story_or_404(request, object_id)
+        if not article.in_trash:
+            self.message_user(request, _("Move the story to the trash first."), messages.WARNING)
+            return redirect("admin:articles_article_change", article.pk)
+        if request.method == "POST":
+            with transaction.atomic():
+                self.log_deletions(request, [article])
+                workflow.delete_permanently(article, by=request.user)
+            self.message_user(
+                request,
+                _("“%(story)s” is deleted permanently.") % {"story": article},
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse("admin:articles_article_changelist") + f"?status={Article.Status.TRASHED}"
+            )
+        context = self._trash_context(
+            request,
+            article,
+            title=_("Delete the story permanently?"),
+            destroyed=workflow.permanent_deletion_summary(article),
+        )
+        return render(request, "admin/articles/article/delete_permanently.html", context)
+
     # Actions
     def _run(self, request, queryset, action, done_message):
         done, refused = 0, []
@@ -430,6 +584,31 @@ class ArticleAdmin(SimpleHistoryAdmin):
             queryset,
             workflow.unpublish,
             lambda n: ngettext("%d story unpublished.", "%d stories unpublished.", n) % n,
+        )
+
+    @admin.action(description=_("Move selected stories to the trash"), permissions=["delete"])
+    def trash_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.trash,
+            lambda n: (
+                ngettext(
+                    "%d story moved to the trash: readers no longer see it.",
+                    "%d stories moved to the trash: readers no longer see them.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+    @admin.action(description=_("Restore selected stories from the trash"), permissions=["delete"])
+    def restore_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            workflow.restore,
+            lambda n: ngettext("%d story restored.", "%d stories restored.", n) % n,
         )
 
     @admin.action(description=_("Submit selected stories for review"), permissions=["change"])

@@ -195,6 +195,8 @@ class Article(models.Model):
         IN_REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
+        # Where a deleted story waits, hidden from readers, until restored or destroyed.
+        TRASHED = "trashed", _("In trash")
 
     class StoryType(models.TextChoices):
         NEWS = "news", _("News")
@@ -304,6 +306,22 @@ class Article(models.Model):
         related_name="+",
     )
 
+    # Trash (articles.workflow.trash / restore): who deleted the story, when, and the status
+    # it goes back to when restored.
+    trashed_at = models.DateTimeField(_("moved to trash"), null=True, blank=True, editable=False)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to trash by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    status_before_trash = models.CharField(
+        _("status before the trash"), max_length=20, choices=Status, blank=True, editable=False
+    )
+
     # Search & social
     seo_title = models.CharField(
         _("SEO title"), max_length=255, blank=True, help_text=_("Leave empty to use the headline.")
@@ -353,6 +371,11 @@ class Article(models.Model):
                 fields=["pub_date", "slug"],
                 name="article_unique_slug_per_date",
                 violation_error_message=_("Another story published that day has this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="trashed", trashed_at__isnull=False)
+                | (~Q(status="trashed") & Q(trashed_at__isnull=True)),
+                name="article_trash_has_a_time",
             ),
         ]
         indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_pub")]
@@ -438,6 +461,10 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def in_trash(self):
+        return self.status == self.Status.TRASHED
 
     @property
     def is_scheduled(self):

@@ -11,14 +11,19 @@ written once. The rules:
   so is a story someone else created. Reporters keep editing a story they submitted until an
   editor publishes it: the desk sees the latest copy, and an editor can still send it back.
 - Everyone else with only view permissions (moderators) reads and changes nothing.
+- Deleting a story is an editor's decision and moves it to the trash: hidden from readers (its
+  status is "In trash", so `Article.objects.published()` leaves it out everywhere), read-only,
+  its comments and revisions kept. Restoring brings it back in the status it had, at the same
+  address. Only a superuser can delete a story permanently, and only from the trash.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import Article, RelatedLink
 
 PUBLISH_PERMISSION = "articles.publish_article"
 REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -26,6 +31,15 @@ REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_trash(user):
+    """Move stories to the trash and restore them: editors, through the delete permission."""
+    return can_publish(user) and user.has_perm("articles.delete_article")
+
+
+def can_delete_permanently(user):
+    return user.is_active and user.is_superuser
 
 
 def stories_visible_to(user, queryset=None):
@@ -44,6 +58,8 @@ def can_edit(user, article=None):
     """May `user` change `article` (or stories in general, when `article` is None)?"""
     if not user.has_perm("articles.change_article"):
         return False
+    if article is not None and article.in_trash:
+        return False  # read-only until restored, for everyone
     if article is None or can_publish(user):
         return True
     return (
@@ -55,7 +71,10 @@ def can_edit(user, article=None):
 
 
 def allowed_statuses(user):
-    return list(Article.Status) if can_publish(user) else list(REPORTER_STATUSES)
+    """The statuses a user may choose in the form (the trash is reached by deleting)."""
+    if not can_publish(user):
+        return list(REPORTER_STATUSES)
+    return [status for status in Article.Status if status != Article.Status.TRASHED]
 
 
 def check_save(user, article):
@@ -85,10 +104,16 @@ def _save(article, by):
     article.save()
 
 
+def _refuse_in_trash(article):
+    if article.in_trash:
+        raise ValidationError(_("The story is in the trash: restore it first."))
+
+
 def publish(article, *, by):
     """Publish now, or keep a future publication time (a scheduled story stays scheduled)."""
     if not can_publish(by):
         raise PermissionDenied(_("Only an editor can publish a story."))
+    _refuse_in_trash(article)
     now = timezone.now()
     article.status = Article.Status.PUBLISHED
     if article.first_published_at is None and (
@@ -107,6 +132,7 @@ def publish(article, *, by):
 def unpublish(article, *, by):
     if not can_publish(by):
         raise PermissionDenied(_("Only an editor can unpublish a story."))
+    _refuse_in_trash(article)
     article.status = Article.Status.UNPUBLISHED
     _save(article, by)
     return article
@@ -120,3 +146,74 @@ def submit_for_review(article, *, by):
     article.status = Article.Status.IN_REVIEW
     _save(article, by)
     return article
+
+
+def trash(article, *, by):
+    """Move a story to the trash: off every reader page at once, kept whole for a restore."""
+    if not can_trash(by):
+        raise PermissionDenied(_("Only an editor can move a story to the trash."))
+    if article.in_trash:
+        raise ValidationError(_("The story is already in the trash."))
+    article.status_before_trash = article.status
+    article.status = Article.Status.TRASHED
+    article.trashed_at = timezone.now()
+    article.trashed_by = by
+    _save(article, by)
+    return article
+
+
+def restore(article, *, by):
+    """Bring a story back from the trash in the status it had, at the address it had.
+
+    A published story is live again at once (a scheduled one keeps its time), a draft is a
+    draft again: the editor restoring undoes a deletion, nothing more. Its address cannot have
+    been taken meanwhile, since the trashed story kept its date and slug.
+    """
+    if not can_trash(by):
+        raise PermissionDenied(_("Only an editor can restore a story from the trash."))
+    if not article.in_trash:
+        raise ValidationError(_("The story is not in the trash."))
+    article.status = article.status_before_trash or Article.Status.DRAFT
+    article.status_before_trash = ""
+    article.trashed_at = None
+    article.trashed_by = None
+    _save(article, by)
+    return article
+
+
+def permanent_deletion_summary(article):
+    """What deleting `article` for good destroys besides the story itself: [(label, count)].
+
+    Its comments go with it (their replies, moderation events and reader reports too), its
+    revisions, corrections, old addresses and related links both ways. Images stay: they are
+    shared, and the image library is where they are deleted.
+    """
+    # Comments hang on stories; asked for lazily, as ArticleQuerySet.with_comment_count does.
+    from comments.models import CommentReport, ModerationEvent
+
+    links = RelatedLink.objects.filter(Q(article=article) | Q(target=article))
+    return [
+        (_("comments"), article.comments.count()),
+        (_("moderation events"), ModerationEvent.objects.filter(comment__article=article).count()),
+        (_("reader reports"), CommentReport.objects.filter(comment__article=article).count()),
+        (_("revisions"), Article.history.filter(id=article.pk).count()),
+        (_("corrections"), article.corrections.count()),
+        (_("old addresses"), article.redirects.count()),
+        (_("related-story links"), links.count()),
+    ]
+
+
+def delete_permanently(article, *, by):
+    """Destroy a story in the trash with everything `permanent_deletion_summary` lists."""
+    if not can_delete_permanently(by):
+        raise PermissionDenied(_("Only a superuser can delete a story permanently."))
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if not article.in_trash:
+            raise ValidationError(_("Move the story to the trash first."))
+        pk = article.pk
+        # Comment.article is PROTECT, so the story cannot go while a comment holds it: this
+        # is the one place that removes them (replies, events and reports cascade).
+        article.comments.all().delete()
+        article.delete()
+        Article.history.filter(id=pk).delete()  # the "deleted" revision simple-history just made

@@ -56,10 +56,13 @@ class Comment(models.Model):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
 
+    # PROTECT: readers' words never vanish with a plain story delete. The desk moves a story
+    # to the trash; only a superuser's explicit permanent deletion removes its comments
+    # (articles.workflow.delete_permanently), and says how many first.
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("story"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="comments",
     )
     parent = models.ForeignKey(

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "articles",
     "comments",
+    "newsroom",  # site-wide management commands: backup, restore
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+# Where `manage.py backup` writes its archives (newsroom.backup).
+BACKUP_DIR = Path(env("BACKUP_DIR", BASE_DIR / "backups"))
 
 # Media storage: local MEDIA_ROOT by default; S3-compatible storage through django-storages
 # when AWS_STORAGE_BUCKET_NAME is set (credentials and endpoint come from the AWS_* variables

@@ -191,16 +191,18 @@ def test_editor_changelist_lists_every_story_with_its_columns(client, users, des
         "publish_selected",
         "unpublish_selected",
         "submit_selected_for_review",
-        "delete_selected",
+        "trash_selected",
+        "restore_selected",
     ):
         assert f'value="{action}"' in html
+    assert 'value="delete_selected"' not in html  # deleting is moving to the trash
 
 
 def test_actions_offered_per_role(client, users, desk):
     url = reverse("admin:articles_article_changelist")
     reporter_html = client_for(client, users[REPORTER]).get(url).content.decode()
     assert 'value="submit_selected_for_review"' in reporter_html
-    for refused in ("publish_selected", "unpublish_selected", "delete_selected"):
+    for refused in ("publish_selected", "unpublish_selected", "trash_selected", "delete_selected"):
         assert f'value="{refused}"' not in reporter_html
     moderator_html = client_for(client, users[MODERATOR]).get(url).content.decode()
     assert 'name="action"' not in moderator_html
@@ -319,7 +321,7 @@ def test_reporter_actions_publish_and_delete_are_refused(client, users, desk):
     client = client_for(client, users[REPORTER])
     draft = desk["own_draft"]
     url = reverse("admin:articles_article_changelist")
-    for action in ("publish_selected", "delete_selected"):
+    for action in ("publish_selected", "trash_selected", "delete_selected"):
         client.post(url, {"action": action, "_selected_action": [draft.pk]})
         draft.refresh_from_db()
         assert draft.status == Article.Status.DRAFT

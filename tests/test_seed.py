@@ -36,7 +36,8 @@ def test_loads_a_whole_newsroom_and_is_idempotent(settings):
     assert Author.objects.exclude(photo="").count() == 6
     assert Article.objects.count() == 14
     statuses = set(Article.objects.values_list("status", flat=True))
-    assert statuses == set(Article.Status.values)
+    # Every status the desk sets; the trash is reached by deleting, and the demo deletes none.
+    assert statuses == set(Article.Status.values) - {Article.Status.TRASHED}
     scheduled = Article.objects.filter(status="published").exclude(
         pk__in=Article.objects.published()
     )
