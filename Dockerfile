@@ -1,5 +1,5 @@
 # The Newsroom web image: gunicorn serving Django, WhiteNoise serving static files.
-FROM python:3.12-slim
+FROM python:3.12-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
