@@ -53,7 +53,7 @@ def _thumbnail(image, width=120):
     if image is None or not image.file:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" width="{}" style="height:auto">',
+        '<img src="{}" alt="{}" width="{}">',
         image.rendition_url(320),
         image.alt_text,
         width,

@@ -6,11 +6,14 @@ are set. Every variable read here is documented in README.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.content_policy import csp_directives, permissions_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,14 +76,22 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "articles",
     "comments",
-    "newsroom",  # site-wide management commands: backup, restore
+    "newsroom",  # site-wide management commands (backup, restore) and template tags
+    "newsroom.twofactor",
 ]
 
 MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
+    "newsroom.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what views send (WhiteNoise, above, serves static files pre-compressed).
     # Public pages hold no CSRF token; Django pads the gzip header against BREACH.
@@ -89,9 +100,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.twofactor.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it turns a lockout raised anywhere in the login into its page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login attempt before Django's own backend does.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -312,3 +333,36 @@ SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 # Image uploads (articles.images): larger files and pictures with more pixels are refused.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+
+# The front door: login throttling, two-factor login for staff, Content-Security-Policy.
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address lock that pair out for LOGIN_COOLOFF_MINUTES. The address is the one our proxy saw,
+# taken as the comments app takes it (COMMENTS_CLIENT_IP_HEADER, COMMENTS_PROXY_COUNT).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+
+# Two-factor login (django-otp): required for staff who can publish or moderate, and for
+# superusers. Off by default while DEBUG is on, so `make run` demo logins stay one step.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Content-Security-Policy (django-csp) and Permissions-Policy (newsroom/content_policy.py).
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only (nothing is
+# blocked, violations are reported to CSP_REPORT_URI when set) to try a change out first.
+_csp_policy = {
+    "DIRECTIVES": csp_directives(
+        MEDIA_URL,
+        DEFAULT_STORAGE,
+        extra_img_origins=env_list("CSP_IMG_ORIGINS"),
+        report_uri=env("CSP_REPORT_URI"),
+    )
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _csp_policy
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy, None
+PERMISSIONS_POLICY = permissions_policy()

@@ -5,6 +5,7 @@ import time
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.comment_helpers import _fresh_cache  # noqa: F401
@@ -80,7 +81,7 @@ def test_reader_moderator_reader_loop(page, story, new_context, settings):
     assert BODY in item.inner_text()
     assert "grace@example.org" in item.inner_text()
     desk.keyboard.press("a")
-    desk.wait_for_function("document.getElementById('queue-waiting').textContent.trim() === '0'")
+    expect(desk.locator("#queue-waiting")).to_have_text("0")
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.APPROVED
     assert comment.events.last().actor.username == "moderator"
@@ -138,7 +139,7 @@ def test_keyboard_queue_throughput(new_context, story, capsys):
         current.wait_for()
         assert f"Queue comment {n:02d}" in current.inner_text()
         desk.keyboard.press("a")
-    desk.wait_for_function("document.getElementById('queue-waiting').textContent.trim() === '0'")
+    expect(desk.locator("#queue-waiting")).to_have_text("0")
     elapsed = time.perf_counter() - began
     assert errors == []
     assert set(

@@ -1,0 +1,45 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from newsroom.twofactor.policy import ENROL, SESSION_KEY
+
+
+class TwoFactorMiddleware:
+    """Hold a session that still owes its second step (after OTPMiddleware).
+
+    In the admin every page but login, logout and the steps themselves redirects to the step
+    owed, with `next` kept. Outside the admin the request is served as a reader's: a password
+    alone never shows a draft preview.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if step:
+            held = self.hold(request, step)
+            if held is not None:
+                return held
+        return self.get_response(request)
+
+    def hold(self, request, step):
+        path = request.path_info
+        if not path.startswith(reverse("admin:index")):
+            request.user = AnonymousUser()
+            return None
+        open_paths = {
+            reverse("admin:login"),
+            reverse("admin:logout"),
+            reverse("twofactor:verify"),
+            reverse("twofactor:setup"),
+        }
+        if path in open_paths:
+            return None
+        target = reverse("twofactor:setup" if step == ENROL else "twofactor:verify")
+        response = redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        response["Cache-Control"] = "no-store"
+        return response
