@@ -303,6 +303,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # axes announces itself at every start (each management command too); lockouts are
+        # logged by axes.handlers and still show.
+        "axes.apps": {"level": "WARNING"},
     },
 }
 
