@@ -101,6 +101,16 @@ def clean_text(value):
     return contain_bidi(unicodedata.normalize("NFC", xml_text(value)))
 
 
+def parse_tags(tagstring):
+    """taggit's parser (TAGGIT_TAGS_FROM_STRING), each name normalised before it is looked up,
+    so "Budget\\x08" typed on the desk finds the tag "Budget" instead of clashing with it."""
+    from taggit.utils import _parse_tags
+
+    return sorted(
+        {name for name in (clean_text(n).strip() for n in _parse_tags(tagstring)) if name}
+    )
+
+
 def normalise_instance(instance):
     """Clean every CharField and TextField of `instance` in place."""
     for field in instance._meta.concrete_fields:

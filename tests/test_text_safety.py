@@ -13,7 +13,7 @@ from articles.jsonld import absolute
 from articles.models import Article, Section
 from comments.models import Comment
 from newsroom.text import clean_text, contain_bidi, xml_text
-from tests.comment_helpers import BROWSER_UA, SAME_ORIGIN, form_data
+from tests.comment_helpers import BROWSER_UA, SAME_ORIGIN, _fresh_cache, form_data  # noqa: F401
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -312,3 +312,12 @@ def test_the_kept_comment_can_be_sent_again(client, article, settings):
     second = post_raw(client, article, form_data(article, **resend))
     assert second.status_code == 302
     assert Comment.objects.get().body == "é" * 3000
+
+
+def test_tags_typed_on_the_desk_are_normalised_before_lookup(db):
+    from taggit.utils import parse_tags
+
+    assert parse_tags("Budget\x08, Cafe\u0301, \x07") == ["Budget", "Café"]
+    story = ArticleFactory(tags=["Budget"])
+    story.tags.set(parse_tags("Budget\x08"))
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Budget"]
