@@ -2,6 +2,30 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def give_tag_a_slug(sender, instance, raw=False, **kwargs):
+    """taggit slugifies a name with no letters or digits (an emoji) to "": spell it instead."""
+    from newsroom.slugs import unicode_slug
+
+    if not raw and not instance.slug:
+        instance.slug = unicode_slug(instance.name, sender._meta.get_field("slug").max_length)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Stories")
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+        from taggit.models import Tag
+
+        from newsroom.text import normalise_on_save
+
+        normalise_on_save(
+            self.get_model("Section"),
+            self.get_model("Author"),
+            self.get_model("Image"),
+            self.get_model("Article"),
+            self.get_model("Correction"),
+            Tag,
+        )
+        pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles.give_tag_a_slug")

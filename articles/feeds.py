@@ -3,6 +3,10 @@
 Items carry permanent guids (a tag: URI from the story's id, so a changed slug or date never
 makes a reader's feed show it twice), author names but never email addresses, the section
 and tags as categories, the standfirst as summary and the lead image as an enclosure.
+
+Every value passes through `newsroom.text.xml_text` on its way into the feed, and the plain
+text that the formats read as HTML (RSS descriptions, Atom `type="html"` summaries) is
+escaped there too: no stored value can make a feed ill-formed or put markup in a reader.
 """
 
 import datetime
@@ -13,19 +17,55 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
 
 from articles.http import finish, set_last_modified
 from articles.jsonld import absolute
 from articles.models import Author, Section
 from articles.views import reader_stories, reader_tags, stories_changed_at
+from newsroom.text import xml_text
 
 FEED_ITEMS = 30
 ENCLOSURE_WIDTH = 960
 
 
+def _xml_safe(value):
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    return xml_text(value)
+
+
+def _as_feed_values(values):
+    """Feed values from our plain text: XML-safe, and `description` escaped as HTML."""
+    values = {name: _xml_safe(value) for name, value in values.items()}
+    if values.get("description") is not None:
+        # RSS <description> and Atom <summary type="html"> are HTML: our text is not.
+        values["description"] = escape(values["description"])
+    return values
+
+
+class PlainTextFeedMixin:
+    """The one place feed values are made safe for XML and for the HTML readers render."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**_as_feed_values(kwargs))
+
+    def add_item(self, **kwargs):
+        super().add_item(**_as_feed_values(kwargs))
+
+
+class RssFeed(PlainTextFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(PlainTextFeedMixin, Atom1Feed):
+    pass
+
+
 class LatestStoriesFeed(Feed):
+    feed_type = RssFeed
     item_guid_is_permalink = False
 
     @property
@@ -102,7 +142,7 @@ class LatestStoriesFeed(Feed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj=None):
         return self.description(obj)

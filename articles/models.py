@@ -15,7 +15,7 @@ from articles.sanitize import reading_minutes, sanitize_html, word_count
 
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(
         _("order"),
@@ -37,7 +37,7 @@ class Section(models.Model):
 
 class Author(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(_("biography"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
     expertise = models.CharField(
@@ -210,6 +210,7 @@ class Article(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=255,
+        allow_unicode=True,
         help_text=_("The last part of the story's address. Unique for its publication date."),
     )
     standfirst = models.TextField(

@@ -5,6 +5,8 @@ import re
 import nh3
 from django.utils.html import strip_tags
 
+from newsroom.text import xml_text
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "a", "strong", "b", "em", "i", "u", "s", "sub", "sup",
     "ul", "ol", "li", "blockquote", "figure", "figcaption", "img", "hr", "code", "pre",
@@ -39,8 +41,9 @@ def _allowed_attribute(tag, attribute, value):
 
 def sanitize_html(html):
     """Return `html` reduced to the allow-list: no scripts, handlers, styles or iframes."""
+    # Runs before the save-time normalisation: drop what no parser (nor XML) can take first.
     return nh3.clean(
-        html or "",
+        xml_text(html or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import feeds, views
+from newsroom import slugs  # noqa: F401 - registers the `uslug` converter
 
 
 class FourDigitYear:
@@ -31,7 +32,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path(
-        "<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/",
+        "<yyyy:year>/<mm:month>/<mm:day>/<uslug:slug>/",
         views.ArticleDetailView.as_view(),
         name="article",
     ),
@@ -39,12 +40,12 @@ urlpatterns = [
     path("<yyyy:year>/<mm:month>/", views.DateArchiveView.as_view(), name="archive_month"),
     path("<yyyy:year>/<mm:month>/<mm:day>/", views.DateArchiveView.as_view(), name="archive_day"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
-    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("section/<uslug:slug>/", views.SectionView.as_view(), name="section"),
+    path("section/<uslug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("author/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestStoriesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -154,7 +155,9 @@ class ArticleDetailView(StoryMixin, DetailView):
         try:
             response = super().get(request, *args, **kwargs)
         except Http404:
-            moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article")
+            # Stored as reverse() wrote it: a Unicode slug percent-encoded, as in iri_to_uri().
+            moved = ArticleRedirect.objects.filter(old_path=iri_to_uri(request.path))
+            moved = moved.select_related("article")
             old = moved.first()
             if old is not None and old.article.is_published:
                 return redirect(old.article, permanent=True)

@@ -2,6 +2,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
@@ -9,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from comments import moderation, ratelimit
+from comments import moderation, oversize, ratelimit
 from comments.conf import setting
 from comments.forms import CommentForm, make_token
 from comments.models import Comment, comments_open
@@ -52,6 +53,10 @@ def comments_url(article):
 def post_comment(request, article_id):
     """Take a reader's comment. Every refusal keeps the reader's text and says why."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
+    try:
+        request.POST  # noqa: B018 - Django reads the body here, and may refuse it
+    except (RequestDataTooBig, TooManyFieldsSent) as problem:
+        return oversize.too_large(request, article, problem)
     if not comments_open(article):
         # The reader may have been typing when comments closed: give their words back.
         body = request.POST.get("body", "")[: setting("MAX_LENGTH")]

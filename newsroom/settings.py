@@ -265,6 +265,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Tags typed on the desk are normalised before taggit looks them up (newsroom/text.py).
+TAGGIT_TAGS_FROM_STRING = "newsroom.text.parse_tags"
 
 # Security. Behind a TLS-terminating proxy, X-Forwarded-Proto tells Django the request was
 # https. Everything here is a production default; DEBUG relaxes the https-only parts.

@@ -33,13 +33,16 @@ def test_story_page_shows_every_part(client):
     page = html(response)
     assert page.count("<h1") == 1
     assert ">Council approves the housing plan</h1>" in page
-    assert 'class="story-section" href="/section/politics/">Politics</a>' in page
+    assert 'class="story-section" href="/section/politics/"><bdi>Politics</bdi></a>' in page
     assert "Analysis</span>" in page  # the story-type label
     assert "Councillors backed the plan after a long debate." in page
     for author in story.authors.all():
-        assert f'<a href="{author.get_absolute_url()}" rel="author">{author.name}</a>' in page
+        assert (
+            f'<a href="{author.get_absolute_url()}" rel="author"><bdi>{author.name}</bdi></a>'
+            in page
+        )
     assert "Staff and agencies" in page
-    assert '<span class="story-dateline">LONDON</span>' in page
+    assert '<span class="story-dateline" dir="auto">LONDON</span>' in page
     # The agency opens the lead paragraph.
     assert '<p><span class="story-source">(AFP) - </span>The council voted on Tuesday.</p>' in page
     published = story.first_published_at.isoformat()
@@ -49,10 +52,13 @@ def test_story_page_shows_every_part(client):
     assert '<source type="image/webp" srcset="' in page and " 640w" in page
     assert 'sizes="(min-width: 1200px)' in page
     assert 'alt="Councillors voting in the chamber"' in page
-    assert "The vote in the council chamber." in page and "Photo: Jane Photographer" in page
+    assert (
+        "The vote in the council chamber." in page
+        and "Photo: <bdi>Jane Photographer</bdi>" in page
+    )
     assert "More homes will be built." in page
     assert "Correction number 0." in page and "Correction number 1." in page
-    assert 'href="/tag/tag-0/" rel="tag">tag-0</a>' in page
+    assert 'href="/tag/tag-0/" rel="tag"><bdi>tag-0</bdi></a>' in page
     assert "Related Articles" in page
     assert "mailto:?subject=" in page and "https://x.com/intent/post?url=" in page
     assert "<script src" not in page  # share links are plain links, no third-party script

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from articles import jsonld
 from articles.models import Section
+from newsroom import text
 
 register = template.Library()
 
@@ -46,6 +47,12 @@ def nav_sections():
 def absolute(url):
     """An absolute address on SITE_URL for a path."""
     return jsonld.absolute(str(url))
+
+
+@register.filter
+def xml_text(value):
+    """The value without characters XML 1.0 forbids: for every text in an XML template."""
+    return text.xml_text(value)
 
 
 @register.simple_tag
