@@ -219,7 +219,7 @@ def test_tags_taggit_left_without_a_slug_get_one_from_the_migration(db):
     from django.apps import apps
 
     Tag.objects.bulk_create([Tag(name="😀", slug=""), Tag(name="🎉", slug="u-1f389")])
-    migration = import_module("articles.migrations.0006_unicode_slugs")
+    migration = import_module("articles.migrations.0007_unicode_slugs")
     migration.give_tags_without_slug_one(apps, None)
     assert set(Tag.objects.values_list("slug", flat=True)) == {"u-1f600", "u-1f389"}
 

@@ -18,7 +18,7 @@ def give_tags_without_slug_one(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_article_search_vector"),
+        ("articles", "0006_article_trash"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
