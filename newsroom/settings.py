@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",
+    # Outermost after the request id: they see every answer, whichever layer made it.
+    "newsroom.middleware.ErrorCacheControlMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what views send (WhiteNoise, above, serves static files pre-compressed).
@@ -148,6 +151,9 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# Only staff sign in, at the admin: a login with no (or an unsafe) ?next= lands there.
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
