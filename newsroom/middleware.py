@@ -3,6 +3,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -84,18 +85,31 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+def personal(request):
+    """Whether the answer may hold something of this visitor's (a flash message, a token).
+
+    Read from the cookies, not request.user: this must work while the database is down.
+    """
+    return bool(
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
 # Answers a shared cache may keep for anonymous visitors: they say the same to everyone.
-SHAREABLE = {301, 308, 404, 410}
+# Not a 404: a story due to go live at that address must not stay "not found" in caches.
+SHAREABLE = {301, 308}
 
 
 class ErrorCacheControlMiddleware:
     """Every redirect and error answer says how long it may be kept.
 
     Views decide for the pages they serve (articles.http); a redirect or an error page that
-    comes without a Cache-Control gets one here. A permanent redirect or a "not found" to a
-    visitor with no session may be kept by shared caches for PUBLIC_CACHE_MAX_AGE, like the
-    pages around it; everything else (a redirect to the login page, a refused or failed
-    request, a 429 or 503 meant for one client at one moment) is stored by no one.
+    comes without a Cache-Control gets one here. A permanent redirect to a visitor with no
+    session may be kept by shared caches for PUBLIC_CACHE_MAX_AGE, like the pages around it;
+    everything else (a redirect to the login page, a "not found", a refused or failed request,
+    a 429 or 503 meant for one client at one moment) is stored by no one.
     """
 
     def __init__(self, get_response):
@@ -106,9 +120,7 @@ class ErrorCacheControlMiddleware:
         status = response.status_code
         if status < 300 or status == 304 or response.has_header("Cache-Control"):
             return response
-        # The session cookie, not request.user: this must work while the database is down.
-        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
-        if status in SHAREABLE and request.method in ("GET", "HEAD") and anonymous:
+        if status in SHAREABLE and request.method in ("GET", "HEAD") and not personal(request):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
         else:

@@ -31,17 +31,18 @@ def test_comment_post_redirect_is_never_stored(client):
     assert_private(response)
 
 
-def test_not_found_may_be_kept_briefly_by_shared_caches(client):
+def test_not_found_is_never_stored(client):
+    """A story due to go live at the address must not stay "not found" in a cache."""
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert response["Cache-Control"] == PUBLIC
-    assert "Cookie" in response["Vary"]
+    assert_private(response)
 
 
-def test_not_found_for_a_signed_in_visitor_is_private(client):
-    client.force_login(UserFactory(is_staff=True))
-    response = client.get("/no-such-page/")
-    assert response.status_code == 404
+def test_permanent_redirect_with_a_flash_message_waiting_is_private(client):
+    SectionFactory(slug="politics")
+    client.cookies["messages"] = "anything"
+    response = client.get("/section/politics")
+    assert response.status_code == 301
     assert_private(response)
 
 
@@ -50,6 +51,15 @@ def test_permanent_redirect_to_the_address_with_a_slash_is_public(client):
     response = client.get("/section/politics")
     assert response.status_code == 301
     assert response["Cache-Control"] == PUBLIC
+    assert "Cookie" in response["Vary"]
+
+
+def test_permanent_redirect_for_a_signed_in_visitor_is_private(client):
+    SectionFactory(slug="politics")
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get("/section/politics")
+    assert response.status_code == 301
+    assert_private(response)
 
 
 def test_bad_request_is_never_stored(client):
