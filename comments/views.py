@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from comments import moderation, ratelimit
 from comments.conf import setting
-from comments.forms import CommentForm, make_token, new_submission_id
+from comments.forms import CommentForm, make_token
 from comments.models import Comment, comments_open
 from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
@@ -165,9 +165,7 @@ def post_unavailable(request, article_id):
     old as the quickest human, since the reader has typed the comment already.
     """
     story = Article(pk=article_id)
-    kept = kept_fields(request)
-    kept["submission"] = kept["submission"] or new_submission_id()
-    form = CommentForm(article=story, initial=kept)
+    form = CommentForm(article=story, initial=kept_fields(request))  # keeps the one-time id
     form.initial["token"] = make_token(story, now=time.time() - setting("MIN_SECONDS"))
     context = {"form": form, "back": story_referer(request), "SITE_NAME": settings.SITE_NAME}
     return HttpResponse(render_to_string("comments/unavailable.html", context), status=503)

@@ -1,5 +1,6 @@
 import logging
 import re
+import sys
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.views import defaults
 
 from newsroom.logging import request_id_var
 
@@ -43,17 +45,42 @@ class RequestIdMiddleware:
 RETRY_AFTER_SECONDS = 30
 
 
-class DatabaseUnavailableMiddleware:
-    """A database that cannot be reached gets a 503 that says "try again", never a 500.
+def is_outage(error):
+    """A database that cannot be reached: what the driver raises when the server is down,
+    restarting, out of connections or cut off, or a statement timed out. A retry later can
+    succeed. Every other exception (ProgrammingError, IntegrityError...) is a bug."""
+    return isinstance(error, (OperationalError, InterfaceError))
 
-    OperationalError and InterfaceError are what the database driver raises when the server
-    is down, restarting, out of connections or cut off; whatever the view was doing, a retry
-    later can succeed, so the answer is the styled 503 page with Retry-After, kept by no
-    cache. Every other exception is a bug and goes on to Django's 500 page.
+
+def outage_response(request):
+    """The 503 answer to a database outage: the view's own, or the site's "back in a moment".
 
     A view may give its own answer (a comment form keeps the reader's text) as its
     `database_unavailable` attribute: a function taking the view's arguments that must not
-    touch the database. The status and headers are set here, for every such answer.
+    touch the database. Status and headers are set here, for every such answer.
+    """
+    match = getattr(request, "resolver_match", None)
+    answer = getattr(match.func, "database_unavailable", None) if match else None
+    response = None
+    if answer is not None:
+        try:
+            response = answer(request, *match.args, **match.kwargs)
+        except Exception:  # a bug in the view's own answer: the plain 503 page still stands
+            logger.exception("The view's answer to a database outage failed")
+    if response is None:
+        response = HttpResponse(render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME}))
+    response.status_code = 503
+    response.reason_phrase = "Service Unavailable"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage in a view gets a 503 that says "try again", never a 500.
+
+    What fails outside a view (a session saved on the way out, the 404 page's own queries)
+    reaches Django's 500 handler, `server_error` below, which gives the same answer.
     """
 
     def __init__(self, get_response):
@@ -63,26 +90,17 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not is_outage(exception):
             return None
         logger.warning("Database unavailable (%s); answered 503", exception)
-        match = getattr(request, "resolver_match", None)
-        answer = getattr(match.func, "database_unavailable", None) if match else None
-        response = None
-        if answer is not None:
-            try:
-                response = answer(request, *match.args, **match.kwargs)
-            except Exception:  # a bug in the view's own answer: the plain 503 page still stands
-                logger.exception("The view's answer to a database outage failed")
-        if response is None:
-            response = HttpResponse(
-                render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
-            )
-        response.status_code = 503
-        response.reason_phrase = "Service Unavailable"
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        add_never_cache_headers(response)
-        return response
+        return outage_response(request)
+
+
+def server_error(request):
+    """handler500: Django's 500 page, unless the exception being handled is an outage."""
+    if is_outage(sys.exc_info()[1]):
+        return outage_response(request)
+    return defaults.server_error(request)
 
 
 def personal(request):

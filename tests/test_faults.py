@@ -303,3 +303,26 @@ def test_report_during_an_outage_offers_to_send_it_again(client, article):
     page = assert_outage_answer(response)
     assert "Your report is not sent yet" in page
     assert f'action="{url}"' in page
+
+
+def test_an_outage_met_after_the_view_still_answers_503_and_loses_nothing(article, monkeypatch):
+    """The comment is stored, then saving the session fails: the answer still gives it back."""
+
+    def session_down(self, must_create=False):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.save", session_down)
+    client = Client(raise_request_exception=False)
+    data = form_data(article, submission="0123456789abcdef0123456789abcdef")
+    action, fields = form_in(assert_outage_answer(post(client, article, data)))
+    monkeypatch.undo()
+    response = client.post(action, fields, HTTP_USER_AGENT=BROWSER_UA, HTTP_ORIGIN=SAME_ORIGIN)
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_an_unknown_address_during_an_outage_answers_503():
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(database_down):
+        response = client.get("/no-such-page/")
+    assert "Back in a moment" in assert_outage_answer(response)
