@@ -1,4 +1,6 @@
+import hashlib
 import time
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
@@ -13,6 +15,11 @@ from comments.models import Comment
 
 TOKEN_SALT = "comments.form.token"  # noqa: S105 (a signing salt, not a secret)
 HONEYPOT = "phone_number"
+
+
+def new_submission_id():
+    """The one-time id of a comment form, minted each time the form is drawn."""
+    return uuid.uuid4().hex
 
 
 def make_token(article, now=None):
@@ -46,6 +53,10 @@ class CommentForm(forms.ModelForm):
     )
     token = forms.CharField(widget=forms.HiddenInput)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Not required: a page cached before the field existed may still be sent.
+    submission = forms.RegexField(
+        regex=r"^[0-9a-f]{32}\Z", widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Comment
@@ -66,6 +77,7 @@ class CommentForm(forms.ModelForm):
         self.fields["website"].widget.attrs["autocomplete"] = "url"
         if not self.is_bound:
             self.initial["token"] = make_token(article)
+            self.initial["submission"] = self.initial.get("submission") or new_submission_id()
         self.helper = FormHelper()
         self.helper.form_id = "comment-form"
         # Story pages are shared by caches: the view checks the Origin header instead.
@@ -80,6 +92,7 @@ class CommentForm(forms.ModelForm):
             Div(HONEYPOT, css_class="visually-hidden", aria_hidden="true"),
             Field("token"),
             Field("parent"),
+            Field("submission"),
             Submit("submit", _("Post comment")),
         )
 
@@ -147,11 +160,12 @@ class CommentForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if setting("DUPLICATE_CHECK") and (
-            Comment.objects.filter(
-                article=self.article, email=cleaned["email"], body=cleaned["body"]
-            ).exists()
-        ):
+        same_text = Comment.objects.filter(
+            article=self.article, email=cleaned["email"], body=cleaned["body"]
+        )
+        if self.submission_key():  # this very form sent again is not a duplicate: see the view
+            same_text = same_text.exclude(submission_key=self.submission_key())
+        if setting("DUPLICATE_CHECK") and same_text.exists():
             self.add_error("body", _("You have already posted this comment on this story."))
         return cleaned
 
@@ -162,9 +176,29 @@ class CommentForm(forms.ModelForm):
     def hidden_field_errors(self):
         """Errors of the hidden fields, which crispy-forms does not show: drawn above the form."""
         errors = []
-        for name in ("token", "parent"):
+        for name in ("token", "parent", "submission"):
             errors.extend(self.errors.get(name, []))
         return errors
+
+    def submission_key(self):
+        """What makes two posts one: the story, the form's one-time id, the email and the text.
+
+        The id alone is not enough: story pages are served from shared caches, so many
+        readers get the same form, id and all. Two readers never share an email and a text,
+        and a reader who writes a second comment in the same form changes the text; only the
+        same form sent twice (a double click, a retry, two servers taking one post) makes the
+        same key. None for a form without the id (a page cached before it existed).
+        """
+        submission = self.cleaned_data.get("submission")
+        if not submission:
+            return None
+        parts = (
+            str(self.article.pk),
+            submission,
+            self.cleaned_data["email"],
+            self.cleaned_data["body"],
+        )
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def build_comment(self, request_meta):
         data = self.cleaned_data
@@ -176,5 +210,6 @@ class CommentForm(forms.ModelForm):
             website=data.get("website", ""),
             body=data["body"],
             remember=bool(data.get("remember")),
+            submission_key=self.submission_key(),
             **request_meta,
         )

@@ -105,6 +105,10 @@ class Comment(models.Model):
     moderators_notified_at = models.DateTimeField(
         _("moderators notified"), null=True, blank=True, editable=False
     )
+    # One form sent twice stores one comment: see CommentForm.submission_key().
+    submission_key = models.CharField(
+        _("submission"), max_length=64, null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -115,6 +119,9 @@ class Comment(models.Model):
         permissions = [("moderate_comment", _("Can approve, reject and mark comments as spam"))]
         indexes = [
             models.Index(fields=["article", "status", "created"], name="comment_story_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_key"], name="one_comment_a_submission")
         ]
 
     def __str__(self):
@@ -215,6 +222,23 @@ class ModerationEvent(models.Model):
     @property
     def by(self):
         return str(self.actor) if self.actor_id else "policy"
+
+
+class RateLimitCounter(models.Model):
+    """The comment rate limit's counter while the cache is unavailable (comments.ratelimit)."""
+
+    key = models.CharField(max_length=100)
+    window_start = models.BigIntegerField(help_text="Start of the window, in Unix seconds.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="one_counter_a_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start}: {self.count}"
 
 
 def comments_open(article, now=None):

@@ -1,11 +1,25 @@
-"""A fixed-window counter per client IP in the cache, so it holds across app servers."""
+"""How many comments and reports one connection may send: a fixed window per client IP.
+
+The counter lives in the cache, so it holds across app servers. When the cache cannot be
+reached (Redis down or restarting), the same counter is kept in the database instead, with
+one warning in the log per request: the limit keeps holding and no reader's post fails
+because of it. The windows are aligned to the clock, so both counters agree on when a
+window ends and the 429 answer can say how long to wait.
+"""
 
 import hashlib
 import ipaddress
+import logging
+import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 
 from comments.conf import setting
+from comments.models import RateLimitCounter
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -27,19 +41,67 @@ def client_ip(request):
         return None
 
 
-def hit(request, bucket):
-    """Count one attempt; return False once the client is over COMMENTS_RATE_LIMIT a window."""
+@dataclass(frozen=True)
+class Allowance:
+    """The answer to one attempt: true while under the limit; `retry_after` seconds left."""
+
+    allowed: bool
+    retry_after: int = 0
+
+    def __bool__(self):
+        return self.allowed
+
+
+def hit(request, bucket, now=None):
+    """Count one attempt in `bucket` ("post", "report") for the client's address."""
     limit = setting("RATE_LIMIT")
     if not limit:
-        return True
+        return Allowance(True)
     window = setting("RATE_WINDOW_SECONDS")
+    now = time.time() if now is None else now
+    start = int(now // window * window)
+    retry_after = max(1, start + window - int(now))
     ip = client_ip(request) or "unknown"
-    digest = hashlib.sha256(ip.encode()).hexdigest()[:32]
-    key = f"comments:rate:{bucket}:{digest}"
-    cache.add(key, 0, timeout=window)
+    key = f"comments:rate:{bucket}:{hashlib.sha256(ip.encode()).hexdigest()[:32]}"
     try:
-        count = cache.incr(key)
+        count = _count_in_cache(f"{key}:{start}", timeout=retry_after + 1)
+    except Exception as error:  # noqa: BLE001 (whatever the cache client raises when down)
+        logger.warning(
+            "Cache unavailable (%s: %s); rate limit counted in the database",
+            type(error).__name__,
+            error,
+        )
+        count = _count_in_database(key, start)
+    return Allowance(count <= limit, retry_after)
+
+
+def _count_in_cache(key, timeout):
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def _count_in_database(key, start):
+    """Add one to the window's row and return the new count, in one atomic statement.
+
+    INSERT ... ON CONFLICT DO UPDATE takes the row lock on PostgreSQL (SQLite writes one at a
+    time), so concurrent requests on any number of servers each see their own count. Rows of
+    past windows are deleted on the way.
+    """
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    key_col, start_col, count_col = (
+        connection.ops.quote_name(name) for name in ("key", "window_start", "count")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_col}, {start_col}, {count_col}) VALUES (%s, %s, 1) "  # noqa: S608 (names quoted, values bound)
+            f"ON CONFLICT ({key_col}, {start_col}) "
+            f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 RETURNING {count_col}",
+            [key, start],
+        )
+        count = cursor.fetchone()[0]
+    RateLimitCounter.objects.filter(window_start__lt=start).delete()
+    return count

@@ -1,11 +1,15 @@
 import json
+import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpResponseRedirect
+from django.db import IntegrityError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -47,6 +51,35 @@ def comments_url(article):
     return f"{article.get_absolute_url()}#comments"
 
 
+KEPT_FIELDS = ("name", "email", "website", "body", "parent", "submission")
+
+
+def kept_fields(request):
+    """What the reader wrote, to fill a new form with when a post cannot be taken now."""
+    kept = {name: request.POST.get(name, "") for name in KEPT_FIELDS}
+    kept["remember"] = bool(request.POST.get("remember"))
+    return kept
+
+
+def file_once(comment, signals):
+    """File `comment`, or return the comment its form already filed.
+
+    The unique submission key decides in the database, not a check before the insert: of a
+    double click, a retry or two servers taking the same post, one insert wins and the other
+    waits for it, fails and answers with the winner (no second event, no second mail).
+    """
+    try:
+        file_comment(comment, signals)
+    except IntegrityError:
+        first = comment.submission_key and (
+            Comment.objects.filter(submission_key=comment.submission_key).first()
+        )
+        if not first:
+            raise
+        return first
+    return comment
+
+
 @never_cache
 @same_origin_post
 @require_POST
@@ -64,13 +97,13 @@ def post_comment(request, article_id):
             request, "comments/closed.html", {"article": article, "body": body}, status=403
         )
 
-    if not ratelimit.hit(request, "post"):
-        kept = {k: request.POST.get(k, "") for k in ("name", "email", "website", "body", "parent")}
-        kept["remember"] = bool(request.POST.get("remember"))
-        form = CommentForm(article=article, initial=kept)
-        return render(
-            request, "comments/rate_limited.html", {"article": article, "form": form}, status=429
-        )
+    allowance = ratelimit.hit(request, "post")
+    if not allowance:
+        form = CommentForm(article=article, initial=kept_fields(request))
+        context = {"article": article, "form": form, "retry_after": allowance.retry_after}
+        response = render(request, "comments/rate_limited.html", context, status=429)
+        response["Retry-After"] = str(allowance.retry_after)
+        return response
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
@@ -88,7 +121,7 @@ def post_comment(request, article_id):
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         }
     )
-    file_comment(
+    comment = file_once(
         comment,
         Signals(honeypot=form.honeypot_filled, user_agent=request.META.get("HTTP_USER_AGENT", "")),
     )
@@ -116,6 +149,34 @@ def post_comment(request, article_id):
     elif REMEMBER_COOKIE in request.COOKIES:
         response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
     return response
+
+
+def story_referer(request):
+    """The page the reader came from, when it is ours: the story, which we cannot look up."""
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+def post_unavailable(request, article_id):
+    """The database is down: the reader's comment back, in a form that sends it again as is.
+
+    Called by newsroom.middleware.DatabaseUnavailableMiddleware, so it must not query: the
+    story stands in by its id alone. The form keeps the one-time id it came with, so if the
+    first post was stored after all, sending it again stores nothing twice. Its stamp is as
+    old as the quickest human, since the reader has typed the comment already.
+    """
+    story = Article(pk=article_id)
+    form = CommentForm(article=story, initial=kept_fields(request))  # keeps the one-time id
+    form.initial["token"] = make_token(story, now=time.time() - setting("MIN_SECONDS"))
+    context = {"form": form, "back": story_referer(request), "SITE_NAME": settings.SITE_NAME}
+    return HttpResponse(render_to_string("comments/unavailable.html", context), status=503)
+
+
+post_comment.database_unavailable = post_unavailable
 
 
 def reporter_hash(request, comment):
@@ -155,3 +216,16 @@ def report_comment(request, pk):
     else:
         messages.info(request, "You have already reported this comment.")
     return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#c{comment.pk}")
+
+
+def report_unavailable(request, pk):
+    """The database is down: a button that sends the same report again (no query here)."""
+    context = {
+        "action": request.path,
+        "back": story_referer(request),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    return HttpResponse(render_to_string("comments/report_unavailable.html", context), status=503)
+
+
+report_comment.database_unavailable = report_unavailable

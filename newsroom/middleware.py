@@ -1,7 +1,19 @@
+import logging
 import re
+import sys
 import uuid
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.views import defaults
+
 from newsroom.logging import request_id_var
+
+logger = logging.getLogger(__name__)
 
 # A proxy may hand us its own id; accept it only when it looks like one.
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -26,4 +38,109 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.id
+        return response
+
+
+# Seconds a reader (or a crawler) is asked to wait before trying again during an outage.
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(error):
+    """A database that cannot be reached: what the driver raises when the server is down,
+    restarting, out of connections or cut off, or a statement timed out. A retry later can
+    succeed. Every other exception (ProgrammingError, IntegrityError...) is a bug."""
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+def outage_response(request):
+    """The 503 answer to a database outage: the view's own, or the site's "back in a moment".
+
+    A view may give its own answer (a comment form keeps the reader's text) as its
+    `database_unavailable` attribute: a function taking the view's arguments that must not
+    touch the database. Status and headers are set here, for every such answer.
+    """
+    match = getattr(request, "resolver_match", None)
+    answer = getattr(match.func, "database_unavailable", None) if match else None
+    response = None
+    if answer is not None:
+        try:
+            response = answer(request, *match.args, **match.kwargs)
+        except Exception:  # a bug in the view's own answer: the plain 503 page still stands
+            logger.exception("The view's answer to a database outage failed")
+    if response is None:
+        response = HttpResponse(render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME}))
+    response.status_code = 503
+    response.reason_phrase = "Service Unavailable"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage in a view gets a 503 that says "try again", never a 500.
+
+    What fails outside a view (a session saved on the way out, the 404 page's own queries)
+    reaches Django's 500 handler, `server_error` below, which gives the same answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_outage(exception):
+            return None
+        logger.warning("Database unavailable (%s); answered 503", exception)
+        return outage_response(request)
+
+
+def server_error(request):
+    """handler500: Django's 500 page, unless the exception being handled is an outage."""
+    if is_outage(sys.exc_info()[1]):
+        return outage_response(request)
+    return defaults.server_error(request)
+
+
+def personal(request):
+    """Whether the answer may hold something of this visitor's (a flash message, a token).
+
+    Read from the cookies, not request.user: this must work while the database is down.
+    """
+    return bool(
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+# Answers a shared cache may keep for anonymous visitors: they say the same to everyone.
+# Not a 404: a story due to go live at that address must not stay "not found" in caches.
+SHAREABLE = {301, 308}
+
+
+class ErrorCacheControlMiddleware:
+    """Every redirect and error answer says how long it may be kept.
+
+    Views decide for the pages they serve (articles.http); a redirect or an error page that
+    comes without a Cache-Control gets one here. A permanent redirect to a visitor with no
+    session may be kept by shared caches for PUBLIC_CACHE_MAX_AGE, like the pages around it;
+    everything else (a redirect to the login page, a "not found", a refused or failed request,
+    a 429 or 503 meant for one client at one moment) is stored by no one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        status = response.status_code
+        if status < 300 or status == 304 or response.has_header("Cache-Control"):
+            return response
+        if status in SHAREABLE and request.method in ("GET", "HEAD") and not personal(request):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+            patch_vary_headers(response, ("Cookie",))
+        else:
+            add_never_cache_headers(response)
         return response

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",
+    # Outermost after the request id: they see every answer, whichever layer made it.
+    "newsroom.middleware.ErrorCacheControlMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
@@ -184,6 +187,9 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+
+# Only staff sign in, at the admin: a login with no (or an unsafe) ?next= lands there.
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,9 @@ from articles.sitemaps import news_sitemap, sitemap_index, sitemap_section
 from articles.views import robots_txt
 from newsroom import views
 
+# A database outage met outside a view still gets the 503 page (newsroom.middleware).
+handler500 = "newsroom.middleware.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

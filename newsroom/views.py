@@ -1,21 +1,57 @@
+import logging
+
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.db import DatabaseError, connections
 from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+logger = logging.getLogger(__name__)
 
-@never_cache
-@require_safe
-def healthz(request):
-    """200 when the app and its database answer, 503 otherwise (for load balancers)."""
+HEALTH_KEY = "newsroom:healthz"
+
+
+def database_ok():
     try:
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def cache_ok():
+    """A write and a read back: the cache answers and keeps what it is given."""
+    value = get_random_string(12)
+    try:
+        cache.set(HEALTH_KEY, value, timeout=10)
+        return cache.get(HEALTH_KEY) == value
+    except Exception as error:  # noqa: BLE001 (whatever the cache client raises when down)
+        logger.warning("Health check: cache unavailable (%s: %s)", type(error).__name__, error)
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Each dependency's state, for load balancers and monitoring.
+
+    503 only when readers cannot be served (the database is down). A cache that is down
+    leaves the site working (the comment rate limit counts in the database meanwhile), so
+    the answer is 200 with status "degraded": the server stays in the pool.
+    """
+    database = database_ok()
+    cache_up = cache_ok()
+    checks = {
+        "database": "ok" if database else "unavailable",
+        "cache": "ok" if cache_up else "unavailable",
+    }
+    if not database:
+        return JsonResponse({"status": "unavailable", **checks}, status=503)
+    return JsonResponse({"status": "ok" if cache_up else "degraded", **checks})
 
 
 @require_safe

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_healthz_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -44,7 +44,7 @@ def test_healthz_503_when_database_is_unreachable(client, db, monkeypatch):
     monkeypatch.setattr("newsroom.views.connections", {"default": closed})
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "cache": "ok"}
 
 
 def test_home_empty_state_renders_from_base(client, db):

@@ -105,9 +105,9 @@ def comment_thread(context, article):
         if request is not None:
             # The stamp is left out of the ETag, but the page's validators still turn over
             # within half its lifetime, so no cache keeps handing out a form about to expire.
-            mark_volatile(
-                request, form.initial["token"], period=max(60, setting("MAX_AGE_SECONDS") // 2)
-            )
+            period = max(60, setting("MAX_AGE_SECONDS") // 2)
+            mark_volatile(request, form.initial["token"], period=period)
+            mark_volatile(request, form.initial["submission"], period=period)
 
     return {
         "count": count,
