@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from newsroom.twofactor.policy import ENROL, SESSION_KEY
 
@@ -19,18 +20,24 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        step = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-        if step:
-            held = self.hold(request, step)
-            if held is not None:
-                return held
+        if hasattr(request, "session"):
+            if request.path_info.startswith(reverse("admin:index")):
+                step = request.session.get(SESSION_KEY)
+                held = self.hold(request, step) if step else None
+                if held is not None:
+                    return held
+            else:
+                # Lazily, like request.user itself: a reader's request that never asks who
+                # is signed in never reads the session (and still works while the database
+                # is down, so the view can answer for itself).
+                user = request.user
+                request.user = SimpleLazyObject(
+                    lambda: AnonymousUser() if request.session.get(SESSION_KEY) else user
+                )
         return self.get_response(request)
 
     def hold(self, request, step):
         path = request.path_info
-        if not path.startswith(reverse("admin:index")):
-            request.user = AnonymousUser()
-            return None
         open_paths = {
             reverse("admin:login"),
             reverse("admin:logout"),
