@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import IntegrityError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
@@ -85,16 +85,22 @@ def file_once(comment, signals):
 @require_POST
 def post_comment(request, article_id):
     """Take a reader's comment. Every refusal keeps the reader's text and says why."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = Article.objects.published().filter(pk=article_id).first()
     try:
         request.POST  # noqa: B018 - Django reads the body here, and may refuse it
     except (RequestDataTooBig, TooManyFieldsSent) as problem:
+        if article is None:
+            raise Http404 from problem
         return oversize.too_large(request, article, problem)
-    if not comments_open(article):
-        # The reader may have been typing when comments closed: give their words back.
+    if article is None or not comments_open(article):
+        # The reader may have been typing when comments closed, or the story was pulled:
+        # give their words back.
         body = request.POST.get("body", "")[: setting("MAX_LENGTH")]
         return render(
-            request, "comments/closed.html", {"article": article, "body": body}, status=403
+            request,
+            "comments/closed.html",
+            {"article": article, "body": body},
+            status=403 if article else 404,
         )
 
     allowance = ratelimit.hit(request, "post")

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from comments.forms import make_token
 from comments.models import Comment
 from tests.comment_helpers import (  # noqa: F401
@@ -168,6 +169,17 @@ def test_closed_by_switch(client):
     html = response.content.decode()
     assert "Comments are closed" in html
     assert f"{BODY} &lt;script&gt;x()&lt;/script&gt;</textarea>" in html
+
+
+def test_story_pulled_while_the_reader_typed_gives_the_comment_back(client):
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    response = post_comment(client, article, body=BODY + " <b>mine</b>")
+    assert response.status_code == 404
+    assert Comment.objects.count() == 0
+    html = response.content.decode()
+    assert "This story is no longer available" in html
+    assert f"{BODY} &lt;b&gt;mine&lt;/b&gt;</textarea>" in html
 
 
 @pytest.mark.parametrize(("days", "is_open"), [(13, True), (15, False)])
