@@ -23,6 +23,7 @@ Nothing here imports Django: the app runs only in the subprocesses, as in produc
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -38,6 +39,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -317,7 +319,9 @@ class Stack:
             database_url = with_netloc(database_url, "127.0.0.1", self.database_proxy.port)
         if self.proxy_redis:
             parts = urlsplit(redis_url)
-            self.redis_proxy = FaultProxy(parts.hostname, parts.port or 6379, "redis-proxy").start()
+            self.redis_proxy = FaultProxy(
+                parts.hostname, parts.port or 6379, "redis-proxy"
+            ).start()
             redis_url = with_netloc(redis_url, "127.0.0.1", self.redis_proxy.port)
         self.env = self._environment(database_url, redis_url)
         self._start_app()
@@ -534,10 +538,8 @@ http {{
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=STOP_TIMEOUT)
-        try:  # workers left behind by a master that died first
+        with contextlib.suppress(ProcessLookupError):  # workers left by a master that died
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.log.close()
 
     def pids(self, name):
@@ -563,9 +565,121 @@ http {{
         with psycopg.connect(self.database_url(), autocommit=True) as connection:
             return connection.execute(sql, params).fetchall()
 
+    def query_admin(self, sql, params=()):
+        import psycopg
+
+        with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as connection:
+            return connection.execute(sql, params).fetchall()
+
     def describe(self):
         return (
             f"stack: nginx {self.base} -> gunicorn 127.0.0.1:{self.app_port} "
             f"({WORKERS} workers), database {self.database}, logs in {self.tmp}; "
             f"gunicorn: {shlex.join(self.gunicorn_command())}"
         )
+
+
+# Clients: what a browser sends and reads, over HTTP through nginx.
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"id": attrs.get("id"), "action": attrs.get("action"), "fields": {}})
+        elif not self.forms:
+            return
+        elif tag == "input" and attrs.get("name"):
+            if attrs.get("type") in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            if attrs.get("type") not in {"submit", "button", "file"}:
+                self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = attrs["name"]
+            self.forms[-1]["fields"][self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.forms[-1]["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def forms(html):
+    """Every form of a page: [{"id", "action", "fields": {name: value}}], as a browser sends."""
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def form(html, *, id=None, action=None):  # noqa: A002 (the HTML attribute's name)
+    for found in forms(html):
+        if (id is None or found["id"] == id) and (action is None or found["action"] == action):
+            return found
+    raise AssertionError(f"no form id={id!r} action={action!r} on the page")
+
+
+def browser():
+    """A requests session that looks like a reader's browser."""
+    import requests
+
+    session = requests.Session()
+    session.headers["User-Agent"] = BROWSER
+    return session
+
+
+def login(session, base, username, password):
+    """Log in to the admin through nginx as a browser does; return the answer to the POST.
+
+    The one place that knows how staff log in: GET the login page, POST its form with the
+    CSRF token, the browser's Origin and Referer. Raises when the login is not accepted.
+    """
+    page = session.get(f"{base}/admin/login/?next=/admin/", timeout=30)
+    page.raise_for_status()
+    fields = form(page.text, id="login-form")["fields"]
+    fields.update(username=username, password=password)
+    answer = session.post(
+        f"{base}/admin/login/?next=/admin/",
+        data=fields,
+        headers={"Origin": base, "Referer": page.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if answer.status_code != 302 or answer.headers.get("Location") != "/admin/":
+        raise AssertionError(
+            f"login as {username} at {base}: {answer.status_code} "
+            f"{answer.headers.get('Location')}\n{answer.text[:2000]}"
+        )
+    return answer
+
+
+def comment_fields(session, stack):
+    """The comment form of the stack's story as a reader's browser would send it back."""
+    page = session.get(stack.url(stack.facts["story_path"]), timeout=30)
+    page.raise_for_status()
+    found = form(page.text, id="comment-form")
+    return found["action"], found["fields"]
+
+
+def post_comment(session, stack, body, *, name="Ada Reader", email=None, loaded=None, **kwargs):
+    """POST a comment from the story page (read now, or `loaded` earlier) with our Origin."""
+    action, fields = loaded or comment_fields(session, stack)
+    fields = dict(fields, name=name, body=body)
+    fields["email"] = email or f"reader-{secrets.token_hex(4)}@example.org"
+    headers = {"Origin": stack.origin, "Referer": stack.url(stack.facts["story_path"])}
+    headers.update(kwargs.pop("headers", {}))
+    return session.post(
+        stack.url(action),
+        data=fields,
+        headers=headers,
+        allow_redirects=False,
+        timeout=kwargs.pop("timeout", 70),
+        **kwargs,
+    )
