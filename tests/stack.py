@@ -112,6 +112,28 @@ def require_services():
         pytest.skip(message)
 
 
+def running_stack(request, **options):
+    """Body of the suite's `stack` fixture: start, yield, report logs on failure, tear down.
+
+    After the teardown it checks what teardown promises: no process of the stack is left and
+    its database is gone.
+    """
+    require_services()
+    failed_before = request.session.testsfailed
+    with Stack(**options) as stack:
+        yield stack
+        if request.session.testsfailed > failed_before:
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            reporter.write_sep("-", "stack logs")
+            reporter.write_line(stack.describe() + stack.logs())
+        pids = set().union(*(stack.pids(name) for name in stack.processes))
+    left = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+    assert not left, f"stack processes left after teardown: {left}"
+    assert not stack.query_admin(
+        "SELECT 1 FROM pg_database WHERE datname = %s", (stack.database,)
+    ), f"database {stack.database} left after teardown"
+
+
 def wait_for(condition, timeout, what, stack=None):
     """Poll `condition` until it is truthy (and return it) or raise after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -366,7 +388,8 @@ class Stack:
         """Production settings, from a clean environment: nothing of the caller's leaks in."""
         env = {
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
-            "HOME": os.environ.get("HOME", str(self.tmp)),
+            # gunicorn keeps a control socket in $HOME/.gunicorn: one home per stack.
+            "HOME": str(self.tmp),
             "LANG": "C.UTF-8",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -626,12 +649,24 @@ def form(html, *, id=None, action=None):  # noqa: A002 (the HTML attribute's nam
     raise AssertionError(f"no form id={id!r} action={action!r} on the page")
 
 
-def browser():
-    """A requests session that looks like a reader's browser."""
+def browser(source=None):
+    """A requests session that looks like a reader's browser.
+
+    `source` is a loopback address of its own (127.0.0.2, ...): nginx sees another client,
+    so the comment rate limit counts it apart, as it would a reader on another connection.
+    """
     import requests
+    from requests.adapters import HTTPAdapter
+
+    class FromAddress(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (source, 0)
+            super().init_poolmanager(*args, **kwargs)
 
     session = requests.Session()
     session.headers["User-Agent"] = BROWSER
+    if source is not None:
+        session.mount("http://", FromAddress())
     return session
 
 
