@@ -436,7 +436,7 @@ class Stack:
         # The image's ENTRYPOINT: migrate and collectstatic, then exec the command.
         self._spawn("gunicorn", [str(ROOT / "deploy" / "entrypoint.sh"), *self.gunicorn_command()])
         wait_for(
-            lambda: self._check_alive("gunicorn") and self._healthy(self.app_port),
+            lambda: self._check_alive("gunicorn") and self.healthy(self.app_port),
             START_TIMEOUT,
             "gunicorn /healthz",
             self,
@@ -464,7 +464,7 @@ class Stack:
             )
         return result
 
-    def _healthy(self, port, host="127.0.0.1"):
+    def healthy(self, port, host="127.0.0.1"):
         request = urllib.request.Request(f"http://{host}:{port}/healthz")
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
@@ -523,7 +523,7 @@ http {{
             raise StackError(f"nginx -t refused the configuration:\n{checked.stderr}")
         self._spawn("nginx", [*command, "-g", "daemon off;"])
         wait_for(
-            lambda: self._check_alive("nginx") and self._healthy(self.port),
+            lambda: self._check_alive("nginx") and self.healthy(self.port),
             START_TIMEOUT,
             "nginx /healthz",
             self,
