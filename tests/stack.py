@@ -188,7 +188,7 @@ class FaultProxy:
 
     def close(self):
         if self._thread.is_alive():
-            self._call(self._cut())
+            self._call(self._shutdown())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
         self._loop.close()
@@ -208,6 +208,13 @@ class FaultProxy:
         for writer in list(self._live):
             writer.transport.abort()
         self._live.clear()
+
+    async def _shutdown(self):
+        await self._cut()
+        relays = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in relays:
+            task.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
 
     async def _relay(self, client_reader, client_writer):
         if not self.is_up:
