@@ -62,6 +62,13 @@ MODERATOR = ("stack-moderator", "stack-moderator-passphrase-7c1")
 EDITOR = ("stack-editor", "stack-editor-passphrase-9d4")
 
 
+def _fetch(url, sql, params=()):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
 class StackError(RuntimeError):
     """The stack could not start or answer; the message carries the end of every log."""
 
@@ -70,14 +77,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def port_open(port, host="127.0.0.1"):
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def missing_services():
@@ -590,16 +589,12 @@ http {{
     # The database, for checking what the stack stored
 
     def query(self, sql, params=()):
-        import psycopg
-
-        with psycopg.connect(self.database_url(), autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
+        """Rows of `sql` in the stack's database (what the app stored)."""
+        return _fetch(self.database_url(), sql, params)
 
     def query_admin(self, sql, params=()):
-        import psycopg
-
-        with psycopg.connect(ADMIN_DATABASE_URL, autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
+        """Rows of `sql` on the server's maintenance database."""
+        return _fetch(ADMIN_DATABASE_URL, sql, params)
 
     def describe(self):
         return (
