@@ -75,3 +75,14 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def stack(request):
+    """The production stack of tests/stack.py (nginx, gunicorn, PostgreSQL, Redis, fault
+    proxies), started once for the `stack` tests; a comment rate limit of 3 a minute."""
+    from tests.stack import running_stack
+
+    yield from running_stack(
+        request, proxy_database=True, proxy_redis=True, env={"COMMENTS_RATE_LIMIT": "3"}
+    )

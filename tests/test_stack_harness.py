@@ -1,0 +1,104 @@
+"""The stack harness itself (tests/stack.py): what it runs is what we ship, and its fault
+proxy fails as a stopped server does. No nginx, PostgreSQL or Redis needed here."""
+
+import difflib
+import shutil
+import socket
+import threading
+
+import pytest
+
+from tests import stack as harness
+
+
+@pytest.fixture
+def unstarted():
+    stack = harness.Stack()
+    yield stack
+    shutil.rmtree(stack.tmp, ignore_errors=True)
+
+
+def test_nginx_site_differs_from_deploy_nginx_conf_only_in_upstream_listen_and_media(
+    unstarted,
+):
+    shipped = (harness.ROOT / "deploy" / "nginx.conf").read_text().splitlines()
+    generated = unstarted.nginx_site().splitlines()
+    changed = [
+        line[2:].strip()
+        for line in difflib.ndiff(shipped, generated)
+        if line.startswith(("- ", "+ "))
+    ]
+    assert changed == [
+        "server web:8000;",
+        f"server 127.0.0.1:{unstarted.app_port};",
+        "listen 80;",
+        f"listen 127.0.0.1:{unstarted.port};",
+        "alias /srv/media/;",
+        f"alias {unstarted.media_root}/;",
+    ]
+
+
+def test_an_nginx_conf_whose_upstream_moved_is_refused(unstarted, monkeypatch, tmp_path):
+    conf = tmp_path / "deploy" / "nginx.conf"
+    conf.parent.mkdir()
+    shipped = (harness.ROOT / "deploy" / "nginx.conf").read_text()
+    conf.write_text(shipped.replace("server web:8000;", "server app:8000;"))
+    monkeypatch.setattr(harness, "ROOT", tmp_path)
+    with pytest.raises(harness.StackError, match="server web:8000;"):
+        unstarted.nginx_site()
+
+
+def test_gunicorn_runs_the_dockerfile_command_on_a_loopback_port(unstarted):
+    command = unstarted.gunicorn_command()
+    assert command[:2] == ["sh", "-c"]
+    assert command[2].startswith("exec gunicorn newsroom.wsgi:application ")
+    assert f"--bind 127.0.0.1:{unstarted.app_port} " in command[2]
+    assert "--workers ${WEB_CONCURRENCY:-3}" in command[2]
+    assert unstarted._environment("postgres://db", "redis://cache")["WEB_CONCURRENCY"] == "2"
+
+
+@pytest.fixture
+def echo_server():
+    """A TCP server that echoes what it receives, one thread per connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=echo, args=(connection,), daemon=True).start()
+
+    def echo(connection):
+        with connection:
+            while data := connection.recv(4096):
+                connection.sendall(data)
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_fault_proxy_relays_then_cuts_live_connections_refuses_new_ones_and_comes_back(
+    echo_server,
+):
+    proxy = harness.FaultProxy("127.0.0.1", echo_server).start()
+    try:
+        live = socket.create_connection(("127.0.0.1", proxy.port), timeout=10)
+        live.sendall(b"ping")
+        assert live.recv(4) == b"ping"
+
+        proxy.down()
+        assert live.recv(4) == b""  # the live connection was closed
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", proxy.port), timeout=10)
+
+        proxy.up()
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as again:
+            again.sendall(b"pong")
+            assert again.recv(4) == b"pong"
+        assert proxy.accepted == 2
+        live.close()
+    finally:
+        proxy.close()
