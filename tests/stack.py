@@ -255,6 +255,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from articles import roles
 from articles.models import Article, Section
+from django_otp.plugins.otp_static.models import StaticDevice
 
 roles.sync_groups()
 section, _ = Section.objects.get_or_create(slug="city", defaults={"name": "City"})
@@ -274,6 +275,11 @@ for (username, password), group in ((%(moderator)r, roles.MODERATORS), (%(editor
         username, email=username + "@newsroom.test", password=password, is_staff=True
     )
     user.groups.add(Group.objects.get(name=group))
+    # Production settings ask publishers and moderators for a second step: recovery codes
+    # (one-time, no clock), as a person would use when away from their phone.
+    device = StaticDevice.objects.create(user=user, name="stack")
+    for n in range(%(codes)d):
+        device.token_set.create(token=f"stack{n:02d}")
 print(json.dumps({"story_id": story.pk, "story_path": story.get_absolute_url(),
                   "headline": story.headline}))
 """
@@ -449,7 +455,7 @@ class Stack:
         )
 
     def _seed(self):
-        code = SEED % {"moderator": MODERATOR, "editor": EDITOR}
+        code = SEED % {"moderator": MODERATOR, "editor": EDITOR, "codes": RECOVERY_CODES}
         result = self.manage("shell", "-c", code)
         return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -672,12 +678,25 @@ def browser(source=None):
     return session
 
 
+RECOVERY_CODES = 20
+_codes_used = {}
+
+
 def login(session, base, username, password):
-    """Log in to the admin through nginx as a browser does; return the answer to the POST.
+    """Log in to the admin through nginx as a browser does; return the answer to the last POST.
 
     The one place that knows how staff log in: GET the login page, POST its form with the
-    CSRF token, the browser's Origin and Referer. Raises when the login is not accepted.
+    CSRF token, the browser's Origin and Referer; then the two-factor step that production
+    asks of publishers and moderators, with one of the recovery codes SEED gave them (each
+    works once). Raises when either step is not accepted.
     """
+
+    def refused(answer, step):
+        return AssertionError(
+            f"{step} as {username} at {base}: {answer.status_code} "
+            f"{answer.headers.get('Location')}\n{answer.text[:2000]}"
+        )
+
     page = session.get(f"{base}/admin/login/?next=/admin/", timeout=30)
     page.raise_for_status()
     fields = form(page.text, id="login-form")["fields"]
@@ -690,10 +709,25 @@ def login(session, base, username, password):
         timeout=30,
     )
     if answer.status_code != 302 or answer.headers.get("Location") != "/admin/":
-        raise AssertionError(
-            f"login as {username} at {base}: {answer.status_code} "
-            f"{answer.headers.get('Location')}\n{answer.text[:2000]}"
-        )
+        raise refused(answer, "login")
+    # The admin sends a session that owes its second step to the code page.
+    held = session.get(f"{base}/admin/", allow_redirects=False, timeout=30)
+    if held.status_code != 302 or "/admin/two-factor/verify/" not in held.headers["Location"]:
+        raise refused(held, "two-factor hold")
+    page = session.get(f"{base}{held.headers['Location']}", timeout=30)
+    page.raise_for_status()
+    used = _codes_used[username] = _codes_used.get(username, -1) + 1
+    fields = form(page.text, id="twofactor-form")["fields"]
+    fields.update(token=f"stack{used:02d}")
+    answer = session.post(
+        page.url,
+        data=fields,
+        headers={"Origin": base, "Referer": page.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if answer.status_code != 302 or answer.headers.get("Location") != "/admin/":
+        raise refused(answer, "two-factor code")
     return answer
 
 

@@ -16,10 +16,6 @@ from tests import stack as harness
 
 pytestmark = pytest.mark.stack
 
-NEEDS_FAULTS = pytest.mark.xfail(
-    strict=True, reason="needs the faults branch (503 page, comment 503, Redis fallback)"
-)
-
 
 @pytest.fixture
 def database_down(stack):
@@ -78,7 +74,6 @@ def test_database_outage_healthz_says_so_and_the_servers_recover_without_restart
     assert stack.pids("gunicorn") == servers
 
 
-@NEEDS_FAULTS
 def test_reader_pages_answer_503_with_retry_after_while_the_database_is_down(stack, database_down):
     reader = harness.browser()
     for path in ("/", stack.facts["story_path"]):
@@ -90,7 +85,6 @@ def test_reader_pages_answer_503_with_retry_after_while_the_database_is_down(sta
         assert 'rel="stylesheet"' in answer.text
 
 
-@NEEDS_FAULTS
 def test_comment_posted_while_the_database_is_down_is_given_back_to_resend(stack):
     reader = harness.browser(source="127.0.0.11")
     loaded = harness.comment_fields(reader, stack)  # the reader opened the story earlier
@@ -115,7 +109,6 @@ def test_comment_posted_while_the_database_is_down_is_given_back_to_resend(stack
     assert stored(stack, body) == 1
 
 
-@NEEDS_FAULTS
 def test_comment_posted_while_redis_is_down_is_stored_or_given_back(stack, redis_down):
     reader = harness.browser(source="127.0.0.12")
     body = unique_body("Posted during a Redis outage")
@@ -127,7 +120,6 @@ def test_comment_posted_while_redis_is_down_is_stored_or_given_back(stack, redis
         assert harness.form(answer.text, id="comment-form")["fields"]["body"].strip() == body
 
 
-@NEEDS_FAULTS
 def test_healthz_reports_the_cache_and_still_serves_while_redis_is_down(stack, redis_down):
     health = harness.browser().get(stack.url("/healthz"))
     assert health.status_code == 200
