@@ -8,6 +8,8 @@ approved, seen by another reader, then reported.
 
 import io
 import re
+import secrets
+import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -186,3 +188,46 @@ def test_login_through_nginx_on_a_non_default_port_keeps_the_port_in_host(stack)
     base = f"http://localhost:{stack.port}"
     assert base not in stack.env["CSRF_TRUSTED_ORIGINS"].split(",")
     harness.login(harness.browser(), base, *harness.MODERATOR)
+
+
+def test_double_posts_across_both_app_workers_store_each_comment_once(stack):
+    """20 readers each send their form twice at once (a double click, a retry): 40 POSTs
+    through nginx, spread over gunicorn's two workers, each its own database connection."""
+    pairs = 20
+    run = secrets.token_hex(3)
+    senders = []
+    for n in range(pairs):
+        source = f"127.0.1.{n + 1}"  # a reader of its own, so the rate limit never interferes
+        loaded = harness.comment_fields(harness.browser(source=source), stack)
+        senders += [(n, source, loaded)] * 2
+    start = threading.Barrier(len(senders))
+    answers = [None] * len(senders)
+
+    def send(i):
+        n, source, loaded = senders[i]
+        session = harness.browser(source=source)  # a connection of its own, as a retry has
+        start.wait(timeout=120)
+        answers[i] = harness.post_comment(
+            session,
+            stack,
+            f"Double post {run} number {n}: the bridge needs a cycle lane.",
+            email=f"double-{run}-{n}@example.org",
+            loaded=loaded,
+        )
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(senders))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert [answer.status_code for answer in answers] == [302] * len(senders)
+    for first, second in zip(answers[::2], answers[1::2], strict=True):
+        assert first.headers["Location"] == second.headers["Location"]
+    stored = stack.query(
+        "SELECT c.body, count(DISTINCT c.id), count(e.id) FROM comments_comment c "
+        "LEFT JOIN comments_moderationevent e ON e.comment_id = c.id "
+        "WHERE c.body LIKE %s GROUP BY c.body",
+        (f"Double post {run} %",),
+    )
+    assert len(stored) == pairs
+    assert {(comments, events) for _, comments, events in stored} == {(1, 1)}
