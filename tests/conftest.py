@@ -89,10 +89,12 @@ class FakeClock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Stop the comments app's clock (the form's stamp): a form is sent the instant it was
-    drawn until the test moves the clock, however fast or slow the machine (or the browser) is."""
-    from comments import forms
+    """Stop the comments app's clock (the form's stamp, the remember-me cookie's age): a form is
+    sent the instant it was drawn until the test moves the clock, however fast or slow the
+    machine (or the browser) is."""
+    from comments import forms, remember
 
     fake = FakeClock()
     monkeypatch.setattr(forms, "clock", fake)
+    monkeypatch.setattr(remember, "clock", fake)
     return fake
