@@ -59,7 +59,7 @@ def test_missing_body(client, article):
     response = post_comment(client, article, body="   ", name="Kept Name")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "This field is required." in html or "Please write a comment." in html
+    assert "This field is required." in html
     assert 'value="Kept Name"' in html
 
 
@@ -143,10 +143,16 @@ def test_a_form_sent_within_the_limits_is_taken(client, article, clock, settings
     assert Comment.objects.get().body == BODY
 
 
-@pytest.mark.parametrize("token", ["", "garbage", "1:2:3"])
-def test_tampered_timestamp(client, article, token):
-    html = refused(post_comment(client, article, body=BODY, token=token))
-    assert "Please send your comment again." in html or "This field is required." in html
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("", "This field is required."),
+        ("garbage", "This form could not be checked. Please send your comment again."),
+        ("1:2:3", "This form could not be checked. Please send your comment again."),
+    ],
+)
+def test_tampered_timestamp(client, article, token, message):
+    refused(post_comment(client, article, body=BODY, token=token), message)
 
 
 def test_timestamp_of_another_story(client, article, clock):
@@ -419,20 +425,23 @@ def test_a_revalidated_story_page_never_hands_out_an_expired_stamp(
 
 
 @pytest.mark.parametrize(
-    "make_response",
+    ("make_response", "status"),
     [
-        pytest.param(lambda client, article: post_comment(client, article, name=""), id="400"),
+        pytest.param(
+            lambda client, article: post_comment(client, article, name=""), 400, id="400"
+        ),
         pytest.param(
             lambda client, article: Client().post(
                 reverse("comments:post", kwargs={"article_id": article.pk}), form_data(article)
             ),
+            403,
             id="403",
         ),
     ],
 )
-def test_answers_to_a_post_are_never_stored_by_caches(client, article, make_response):
+def test_answers_to_a_post_are_never_stored_by_caches(client, article, make_response, status):
     response = make_response(client, article)
-    assert response.status_code in (400, 403)
+    assert response.status_code == status
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
