@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
 # Browser tests wait for conditions, never for fixed times; the deadline is generous so a busy
 # machine is only slow, never red. Playwright's `expect` would otherwise give up after 5 s.
 BROWSER_TIMEOUT_MS = 30_000
+# PLAYWRIGHT_SLOW_MO=500 delays every browser action by 500 ms: a slow machine, on demand.
+SLOW_MO_MS = int(os.environ.get("PLAYWRIGHT_SLOW_MO", "0"))
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +57,7 @@ def browser():
     expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, slow_mo=SLOW_MO_MS
         )
         yield browser
         browser.close()
