@@ -16,6 +16,10 @@ from comments.models import Comment
 TOKEN_SALT = "comments.form.token"  # noqa: S105 (a signing salt, not a secret)
 HONEYPOT = "phone_number"
 
+# The form's clock, in epoch seconds. Tests replace it (tests/comment_helpers.py `clock`) so the
+# "too fast" and "too old" checks never depend on how fast the machine runs.
+clock = time.time
+
 
 def new_submission_id():
     """The one-time id of a comment form, minted each time the form is drawn."""
@@ -24,7 +28,7 @@ def new_submission_id():
 
 def make_token(article, now=None):
     """A signed 'story:time' stamp: the form must come back neither too soon nor too late."""
-    stamp = int(now if now is not None else time.time())
+    stamp = int(now if now is not None else clock())
     return signing.Signer(salt=TOKEN_SALT).sign(f"{article.pk}:{stamp}")
 
 
@@ -132,7 +136,7 @@ class CommentForm(forms.ModelForm):
             ) from None
         if article_pk != self.article.pk:
             raise forms.ValidationError(_("This form belongs to another story."))
-        age = time.time() - stamp
+        age = clock() - stamp
         if age < setting("MIN_SECONDS"):
             raise forms.ValidationError(
                 _(

@@ -1,6 +1,3 @@
-import json
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -14,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from comments import moderation, oversize, ratelimit
+from comments import forms as comment_forms
+from comments import moderation, oversize, ratelimit, remember
 from comments.conf import setting
 from comments.forms import CommentForm, make_token
 from comments.models import Comment, comments_open
@@ -22,29 +20,17 @@ from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
 
 REMEMBER_COOKIE = "comment_author"
-REMEMBER_SALT = "comments.remember"
 SESSION_KEY = "comments_posted"
 
 
 def remembered_author(request):
-    """Name, email and website from the signed 'remember me' cookie, if the reader gave one."""
-    value = request.get_signed_cookie(
-        REMEMBER_COOKIE,
-        default=None,
-        salt=REMEMBER_SALT,
-        max_age=setting("REMEMBER_DAYS") * 86400,
-    )
-    if not value:
-        return {}
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: str(data[k]) for k in ("name", "email", "website") if k in data} | {
-        "remember": True
-    }
+    """Name, email and website from the sealed 'remember me' cookie, if the reader gave one.
+
+    A cookie we cannot open (tampered, expired, or the clear-text format before it was sealed)
+    is ignored: the reader types their name once more and gets a sealed cookie.
+    """
+    author = remember.unseal(request.COOKIES.get(REMEMBER_COOKIE))
+    return author | {"remember": True} if author else {}
 
 
 def comments_url(article):
@@ -142,12 +128,10 @@ def post_comment(request, article_id):
         request.session[SESSION_KEY] = (posted + [comment.pk])[-20:]
         messages.info(request, "Thank you. Your comment is awaiting moderation.")
     if form.cleaned_data.get("remember"):
-        author = {k: form.cleaned_data.get(k) or "" for k in ("name", "email", "website")}
-        response.set_signed_cookie(
+        response.set_cookie(
             REMEMBER_COOKIE,
-            json.dumps(author),
-            salt=REMEMBER_SALT,
-            max_age=setting("REMEMBER_DAYS") * 86400,
+            remember.seal(form.cleaned_data),
+            max_age=remember.max_age(),
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",
@@ -177,7 +161,7 @@ def post_unavailable(request, article_id):
     """
     story = Article(pk=article_id)
     form = CommentForm(article=story, initial=kept_fields(request))  # keeps the one-time id
-    form.initial["token"] = make_token(story, now=time.time() - setting("MIN_SECONDS"))
+    form.initial["token"] = make_token(story, now=comment_forms.clock() - setting("MIN_SECONDS"))
     context = {"form": form, "back": story_referer(request), "SITE_NAME": settings.SITE_NAME}
     return HttpResponse(render_to_string("comments/unavailable.html", context), status=503)
 

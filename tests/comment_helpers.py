@@ -1,11 +1,11 @@
 """Shared helpers for the comments tests."""
 
 import threading
-import time
 
 import pytest
 from django.core.cache import cache
 
+from comments import forms
 from comments.forms import make_token
 
 SAME_ORIGIN = "http://testserver"
@@ -20,7 +20,7 @@ def form_data(article, **overrides):
         "website": "",
         "body": "I was at the meeting and it went on for hours.",
         "phone_number": "",
-        "token": make_token(article, now=time.time() - 60),
+        "token": make_token(article, now=forms.clock() - 60),
         "parent": "",
     }
     data.update(overrides)
@@ -57,9 +57,12 @@ class BrokenEmailBackend:
 
 
 class HangingEmailBackend:
-    """A mail server that accepts the connection and then says nothing until released."""
+    """A mail server that accepts the connection and then says nothing until released.
 
-    HANG_SECONDS = 5
+    It gives up after HANG_SECONDS only so that a broken test cannot hang the suite: generous,
+    so that a busy machine never reaches it before the test releases it."""
+
+    HANG_SECONDS = 60
     started = threading.Event()
     release = threading.Event()
     sent = []

@@ -20,6 +20,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Browser tests wait for conditions, never for fixed times; the deadline is generous so a busy
+# machine is only slow, never red. Playwright's `expect` would otherwise give up after 5 s.
+BROWSER_TIMEOUT_MS = 30_000
+# PLAYWRIGHT_SLOW_MO=500 delays every browser action by 500 ms: a slow machine, on demand.
+SLOW_MO_MS = int(os.environ.get("PLAYWRIGHT_SLOW_MO", "0"))
 
 
 @pytest.fixture(autouse=True)
@@ -54,11 +59,12 @@ def browser():
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, slow_mo=SLOW_MO_MS
         )
         yield browser
         browser.close()
@@ -68,11 +74,11 @@ def browser():
 def page(browser, live_server):
     """A fresh browser context; console errors are collected in `page.console_errors`."""
     context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)  # popups opened from the page too
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.set_default_timeout(10_000)
     yield page
     context.close()
 
@@ -86,3 +92,29 @@ def stack(request):
     yield from running_stack(
         request, proxy_database=True, proxy_redis=True, env={"COMMENTS_RATE_LIMIT": "3"}
     )
+
+
+class FakeClock:
+    """The comments app's clock, standing still until a test moves it."""
+
+    def __init__(self, now=1_800_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stop the comments app's clock (the form's stamp, the remember-me cookie's age): a form is
+    sent the instant it was drawn until the test moves the clock, however fast or slow the
+    machine (or the browser) is."""
+    from comments import forms, remember
+
+    fake = FakeClock()
+    monkeypatch.setattr(forms, "clock", fake)
+    monkeypatch.setattr(remember, "clock", fake)
+    return fake

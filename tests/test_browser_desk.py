@@ -56,8 +56,9 @@ def upload_lead_image(page, tmp_path):
     popup.set_input_files("#id_file", str(picture))
     popup.fill("#id_alt_text", "The morning ferry leaving the quay")
     popup.fill("#id_credit", "Desk photographer")
-    popup.click("input[name=_save]")
-    popup.wait_for_event("close")
+    # Listen before clicking: the popup may close before a busy test gets round to waiting.
+    with popup.expect_event("close"):
+        popup.click("input[name=_save]")
     expect(page.locator("#id_lead_image + .select2")).to_contain_text("The morning ferry")
 
 

@@ -109,20 +109,6 @@ def test_reply_posts_under_its_parent(client, article):
     assert Comment.objects.get(body__startswith="I was").parent == parent
 
 
-def test_remember_me_sets_signed_cookie_only_when_ticked(client, article):
-    response = post_comment(client, article)
-    assert "comment_author" not in response.cookies
-    response = post_comment(client, article, body="Another comment", remember="on")
-    cookie = response.cookies["comment_author"]
-    assert cookie["httponly"]
-    assert "ada@example.org" not in cookie.value or ":" in cookie.value  # signed value
-    page = client.get(article.get_absolute_url()).content.decode()
-    assert 'value="Ada Reader"' in page
-    # Unticking withdraws consent: the cookie is deleted.
-    response = post_comment(client, article, body="Third comment")
-    assert response.cookies["comment_author"].value == ""
-
-
 def test_reports_past_threshold_send_comment_back_to_queue(client, article, settings):
     settings.COMMENTS_REPORT_THRESHOLD = 3
     comment = CommentFactory(article=article)
