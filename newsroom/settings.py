@@ -42,6 +42,8 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env("SECRET_KEY")
+# Old keys, newest first, still accepted for signatures and sealed cookies while rotating.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-development-key-never-use-in-production"
