@@ -31,8 +31,9 @@ class ImagePolicy:
     @classmethod
     def from_settings(cls):
         return cls(
-            max_bytes=getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024),
-            max_pixels=getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000),
+            # Read from the environment, with their defaults, in newsroom/settings.py.
+            max_bytes=settings.IMAGE_MAX_UPLOAD_BYTES,
+            max_pixels=settings.IMAGE_MAX_PIXELS,
             rendition_widths=tuple(
                 getattr(settings, "IMAGE_RENDITION_WIDTHS", (320, 640, 960, 1280, 1920))
             ),

@@ -35,7 +35,7 @@ def _fernet(secret):
 
 
 def _keys():
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return MultiFernet([_fernet(secret) for secret in secrets])
 
 

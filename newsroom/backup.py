@@ -29,11 +29,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import dj_database_url
 from django.apps import apps
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
+
+from newsroom.environment import env
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -62,8 +63,11 @@ class Target:
 
     @classmethod
     def from_url(cls, url):
-        config = dj_database_url.parse(url)
-        vendor = "sqlite" if config["ENGINE"].endswith("sqlite3") else "postgresql"
+        config = env.db_url_config(url)
+        engine = config.get("ENGINE", "")
+        if not engine.endswith(("sqlite3", "postgresql")):
+            raise BackupError("Give a postgres:// or sqlite:// URL to restore into.")
+        vendor = "sqlite" if engine.endswith("sqlite3") else "postgresql"
         return cls(vendor, config)
 
     def describe(self):

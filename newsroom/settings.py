@@ -5,62 +5,40 @@ With DEBUG off (production) the settings refuse to load unless SECRET_KEY and AL
 are set. Every variable read here is documented in README.md.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.content_policy import csp_directives, permissions_policy
+from newsroom.environment import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env(name, default=None):
-    value = os.environ.get(name)
-    return default if value in (None, "") else value
+DEBUG = env.bool("DEBUG", default=False)
 
-
-def env_bool(name, default=False):
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name, default):
-    value = env(name)
-    return default if value is None else int(value)
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", default=False)
-
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 # Old keys, newest first, still accepted for signatures and sealed cookies while rotating.
-SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-development-key-never-use-in-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 else:
-    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not env(name)]
+    required = {"SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": ALLOWED_HOSTS}
+    missing = [name for name, value in required.items() if not value]
     if missing:
         raise ImproperlyConfigured(
             f"Production mode (DEBUG off) needs {', '.join(missing)} set in the environment. "
             "Set DEBUG=true for local development."
         )
 
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-SITE_NAME = env("SITE_NAME", "The Newsroom")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_LANGUAGE = env("SITE_LANGUAGE", "en")
+SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_LANGUAGE = env.str("SITE_LANGUAGE", default="en")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -141,13 +119,12 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default; any PostgreSQL URL (psycopg 3) through DATABASE_URL.
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": {
+        **env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing for a local file.
@@ -162,16 +139,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # server): Redis when REDIS_URL (or CACHE_URL) is set; otherwise the database cache in
 # production (its table is made by `manage.py createcachetable`, which deploy/entrypoint.sh
 # and `make run` run after migrate) and local memory only under DEBUG.
-REDIS_URL = env("REDIS_URL") or env("CACHE_URL")
-CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "newsroom")
+REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="newsroom")
 if REDIS_URL:
+    _redis = env.cache_url_config(REDIS_URL)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": _redis["LOCATION"],
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A dead or unreachable Redis fails in a second instead of holding a worker.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+                **_redis.get("OPTIONS", {}),
+            },
         }
     }
 elif DEBUG:
@@ -200,32 +182,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = env("LANGUAGE_CODE", "en-gb")
-TIME_ZONE = env("TIME_ZONE", "Europe/London")
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb")
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 
 # Static files: WhiteNoise serves compressed, fingerprinted files with far-future caching.
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = env("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=BASE_DIR / "media"))
 # Where `manage.py backup` writes its archives (newsroom.backup).
-BACKUP_DIR = Path(env("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=BASE_DIR / "backups"))
 
 # Media storage: local MEDIA_ROOT by default; S3-compatible storage through django-storages
 # when AWS_STORAGE_BUCKET_NAME is set (credentials and endpoint come from the AWS_* variables
 # that django-storages reads itself).
-if env("AWS_STORAGE_BUCKET_NAME"):
+if env.str("AWS_STORAGE_BUCKET_NAME", default=None):
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "region_name": env("AWS_S3_REGION_NAME"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
-            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", default=False),
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
             "file_overwrite": False,
         },
     }
@@ -244,32 +226,28 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # Email: console by default; SMTP from EMAIL_URL (smtp://user:pass@host:port, smtps:// for
-# implicit TLS, ?tls=1 for STARTTLS) or from the EMAIL_HOST* variables.
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
-SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-EMAIL_URL = env("EMAIL_URL")
-if EMAIL_URL:
-    _email = urlsplit(EMAIL_URL)
-    if _email.scheme not in {"smtp", "smtps"}:
-        raise ImproperlyConfigured("EMAIL_URL must start with smtp:// or smtps://")
+# implicit TLS, ?tls=1 or smtp+tls:// for STARTTLS: newsroom/environment.py) or from the
+# EMAIL_HOST* variables.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+if env.str("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
-    EMAIL_HOST_USER = unquote(_email.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
-    EMAIL_USE_SSL = _email.scheme == "smtps"
-    EMAIL_USE_TLS = "tls=1" in (_email.query or "") or "tls=true" in (_email.query or "")
-elif env("EMAIL_HOST"):
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+elif env.str("EMAIL_HOST", default=None):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env("EMAIL_HOST")
-    EMAIL_PORT = env_int("EMAIL_PORT", 25)
-    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+    EMAIL_HOST = env.str("EMAIL_HOST", default=None)
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -279,23 +257,23 @@ TAGGIT_TAGS_FROM_STRING = "newsroom.text.parse_tags"
 # Security. Behind a TLS-terminating proxy, X-Forwarded-Proto tells Django the request was
 # https. Everything here is a production default; DEBUG relaxes the https-only parts.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Public pages: how long shared caches and browsers may keep an anonymous response.
-PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
 
-LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -320,23 +298,23 @@ LOGGING = {
 }
 
 # Comments and moderation (comments app; defaults in comments/conf.py, documented in README).
-COMMENTS_PREMODERATE = env_bool("COMMENTS_PREMODERATE", default=True)
-COMMENTS_TRUST_RETURNING = env_bool("COMMENTS_TRUST_RETURNING", default=True)
-COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
-COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")
-COMMENTS_BLOCKED_WORDS = env_list("COMMENTS_BLOCKED_WORDS")
-COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 14)
-COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)
-COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 3000)
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
-COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
-COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
-COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
-COMMENTS_CLIENT_IP_HEADER = env("COMMENTS_CLIENT_IP_HEADER", "REMOTE_ADDR")
-COMMENTS_PROXY_COUNT = env_int("COMMENTS_PROXY_COUNT", 1)
-COMMENTS_NOTIFY = env("COMMENTS_NOTIFY", "immediate")
-COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
-COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 90)
+COMMENTS_PREMODERATE = env.bool("COMMENTS_PREMODERATE", default=True)
+COMMENTS_TRUST_RETURNING = env.bool("COMMENTS_TRUST_RETURNING", default=True)
+COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
+COMMENTS_MODERATION_WORDS = env.list("COMMENTS_MODERATION_WORDS", default=[])
+COMMENTS_BLOCKED_WORDS = env.list("COMMENTS_BLOCKED_WORDS", default=[])
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=3)
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=3000)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
+COMMENTS_CLIENT_IP_HEADER = env.str("COMMENTS_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+COMMENTS_PROXY_COUNT = env.int("COMMENTS_PROXY_COUNT", default=1)
+COMMENTS_NOTIFY = env.str("COMMENTS_NOTIFY", default="immediate")
+COMMENTS_NOTIFY_EMAILS = env.list("COMMENTS_NOTIFY_EMAILS", default=[])
+COMMENTS_PURGE_DAYS = env.int("COMMENTS_PURGE_DAYS", default=90)
 if COMMENTS_NOTIFY not in {"immediate", "digest", "off"}:
     raise ImproperlyConfigured("COMMENTS_NOTIFY must be immediate, digest or off.")
 
@@ -344,15 +322,15 @@ if COMMENTS_NOTIFY not in {"immediate", "digest", "off"}:
 # Only roles granted the historical model's permissions see (view) or revert (change) revisions.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 # Image uploads (articles.images): larger files and pictures with more pixels are refused.
-IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
 # The front door: login throttling, two-factor login for staff, Content-Security-Policy.
 # Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one
 # address lock that pair out for LOGIN_COOLOFF_MINUTES. The address is the one our proxy saw,
 # taken as the comments app takes it (COMMENTS_CLIENT_IP_HEADER, COMMENTS_PROXY_COUNT).
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.login_client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
@@ -360,7 +338,7 @@ AXES_RESET_ON_SUCCESS = True
 
 # Two-factor login (django-otp): required for staff who can publish or moderate, and for
 # superusers. Off by default while DEBUG is on, so `make run` demo logins stay one step.
-STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
 
 # Content-Security-Policy (django-csp) and Permissions-Policy (newsroom/content_policy.py).
@@ -370,11 +348,11 @@ _csp_policy = {
     "DIRECTIVES": csp_directives(
         MEDIA_URL,
         DEFAULT_STORAGE,
-        extra_img_origins=env_list("CSP_IMG_ORIGINS"),
-        report_uri=env("CSP_REPORT_URI"),
+        extra_img_origins=env.list("CSP_IMG_ORIGINS", default=[]),
+        report_uri=env.str("CSP_REPORT_URI", default=None),
     )
 }
-if env_bool("CSP_REPORT_ONLY"):
+if env.bool("CSP_REPORT_ONLY", default=False):
     CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _csp_policy
 else:
     CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy, None

@@ -2,7 +2,6 @@
 
 import pytest
 
-from comments.conf import DEFAULTS
 from comments.models import Comment, ModerationEvent
 from comments.policy import Signals, file_comment, policy, words_pattern
 from tests.comment_helpers import BROWSER_UA, _fresh_cache  # noqa: F401
@@ -18,17 +17,6 @@ def new_comment(article=None, **fields):
     fields.setdefault("email", "ada@example.org")
     fields.setdefault("body", "A plain, civil comment.")
     return Comment(article=article or ArticleFactory(), **fields)
-
-
-def test_defaults_are_the_documented_ones():
-    assert DEFAULTS["PREMODERATE"] is True
-    assert DEFAULTS["HOLD_LINKS"] == 2
-    assert DEFAULTS["TRUST_RETURNING"] is True
-    assert DEFAULTS["CLOSE_AFTER_DAYS"] == 14
-    assert DEFAULTS["MAX_DEPTH"] == 3
-    assert DEFAULTS["RATE_LIMIT"] == 5
-    assert DEFAULTS["REPORT_THRESHOLD"] == 3
-    assert DEFAULTS["MAX_LENGTH"] == 3000
 
 
 def test_premoderation_by_default():
