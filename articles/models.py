@@ -163,6 +163,22 @@ SEARCH_VECTOR = (
 
 
 class ArticleQuerySet(models.QuerySet):
+    # What other apps add to reader queries, by shape, read by name: {annotation: factory}.
+    # "card" shapes every listing card; each "page" annotation is a time the story page last
+    # changed, which the story view folds into Last-Modified. The comments app contributes
+    # both from its AppConfig.ready (an approved count, when its block changed): the story
+    # app names nothing that plugs in.
+    contributions = {"card": {}, "page": {}}
+
+    @classmethod
+    def contribute(cls, shape, **factories):
+        """Add annotations to `shape`: each factory returns a fresh expression."""
+        cls.contributions[shape].update(factories)
+
+    def with_contributions(self, shape):
+        factories = self.contributions[shape]
+        return self.annotate(**{name: factory() for name, factory in factories.items()})
+
     def published(self):
         """What readers may see: published, and the publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
@@ -179,14 +195,8 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("section", "lead_image")
             .prefetch_related(*self.card_prefetches())
-            .with_comment_count()
+            .with_contributions("card")
         )
-
-    def with_comment_count(self):
-        """`comment_count`: the story's approved comments (comments app), in the same query."""
-        from comments.models import approved_count_subquery
-
-        return self.annotate(comment_count=approved_count_subquery())
 
 
 class Article(models.Model):
@@ -380,6 +390,11 @@ class Article(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_pub")]
+
+    def contributed_changes(self):
+        """When other apps' parts of this page last changed: a story_queryset() row's "page"
+        annotations (ArticleQuerySet.contributions)."""
+        return [getattr(self, name) for name in ArticleQuerySet.contributions["page"]]
 
     def __str__(self):
         return self.headline

@@ -24,7 +24,6 @@ from articles import search as reader_search
 from articles.http import private_page, public_cache, set_last_modified
 from articles.models import Article, ArticleRedirect, Author, Section
 from articles.workflow import stories_visible_to
-from comments.models import comments_changed
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -45,7 +44,7 @@ def story_queryset(queryset):
     """A story page's shape: the card shape plus tags and corrections in one query each."""
     return (
         queryset.defer("search_vector")
-        .annotate(**comments_changed())
+        .with_contributions("page")
         .prefetch_related("tags", "corrections")
     )
 
@@ -168,8 +167,7 @@ class ArticleDetailView(StoryMixin, DetailView):
             response,
             article.updated_at,
             article.publish_at,
-            article.newest_comment_at,
-            article.comments_moderated_at,
+            *article.contributed_changes(),
             *corrected,
             *last_modified_of(response.context_data["related"]),
         )
