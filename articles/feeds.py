@@ -21,10 +21,10 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
 
-from articles.http import finish, set_last_modified
-from articles.jsonld import absolute
 from articles.models import Author, Section
 from articles.views import reader_stories, reader_tags, stories_changed_at
+from newsroom.http import finish, set_last_modified
+from newsroom.site_url import absolute
 from newsroom.text import xml_text
 
 FEED_ITEMS = 30

@@ -13,19 +13,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom.site_url import absolute
+
 # The characters that could close or confuse a <script> element, as JSON escapes.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 IMAGE_WIDTHS = (1920, 1280, 640)
-
-
-def absolute(url):
-    """An absolute address on the public site (SITE_URL) for a path; full URLs pass through."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url.startswith("//"):
-        return settings.SITE_URL.split("//", 1)[0] + url
-    return settings.SITE_URL + ("" if url.startswith("/") else "/") + url
 
 
 def canonical_url(article):

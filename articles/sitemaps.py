@@ -18,10 +18,10 @@ from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.http import public_cache, set_last_modified
-from articles.jsonld import absolute
 from articles.models import Article, Author, Section
 from articles.views import stories_changed_at
+from newsroom.http import public_cache, set_last_modified
+from newsroom.site_url import absolute
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000

@@ -1,7 +1,7 @@
 """The reader site: stories, listings, archives, search and robots.txt.
 
 Every query of what readers may see starts from `Article.objects.published()`; every list of
-cards is shaped by `for_listing()`. Public pages go through `articles.http.public_cache`.
+cards is shaped by `for_listing()`. Public pages go through `newsroom.http.public_cache`.
 """
 
 import datetime
@@ -21,9 +21,10 @@ from taggit.models import Tag
 
 from articles import jsonld
 from articles import search as reader_search
-from articles.http import private_page, public_cache, set_last_modified
 from articles.models import Article, ArticleRedirect, Author, Section
 from articles.workflow import stories_visible_to
+from newsroom import site_url
+from newsroom.http import private_page, public_cache, set_last_modified
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -77,7 +78,7 @@ def related_stories(article, limit=RELATED_LIMIT):
 
 def share_links(article):
     """Plain share links: no third-party script runs on our pages."""
-    url = quote(jsonld.absolute(article.get_absolute_url()), safe="")
+    url = quote(site_url.absolute(article.get_absolute_url()), safe="")
     text = quote(article.headline, safe="")
     return [
         ("Email", f"mailto:?subject={text}&body={url}"),
@@ -357,8 +358,8 @@ def robots_txt(request):
         "Disallow: /preview/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {jsonld.absolute(reverse('sitemap'))}",
-        f"Sitemap: {jsonld.absolute(reverse('news_sitemap'))}",
+        f"Sitemap: {site_url.absolute(reverse('sitemap'))}",
+        f"Sitemap: {site_url.absolute(reverse('news_sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -274,7 +274,7 @@ def test_story_page_with_open_comments_stays_publicly_cacheable(
     client, article, settings, monkeypatch, clock
 ):
     # 1_800_000_000 starts a stamp period: no turnover in between.
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=clock))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=clock))
     response = client.get(article.get_absolute_url())
     assert "Post your comments" in response.content.decode()
     assert "csrfmiddlewaretoken" not in response.content.decode()
@@ -416,7 +416,7 @@ def test_a_revalidated_story_page_never_hands_out_an_expired_stamp(
     """The stamp is out of the ETag, but the ETag turns over: a 304 chain ends before it expires."""
     settings.COMMENTS_MAX_AGE_SECONDS = 2 * 60 * 60
     # The page's validators and the form's stamp read one clock.
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=clock))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=clock))
     first = client.get(article.get_absolute_url())
 
     clock.advance(60)  # a minute later: same page, the cache may keep its copy

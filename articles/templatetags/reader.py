@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from articles import jsonld
 from articles.models import Section
-from newsroom import text
+from newsroom import site_url, text
 
 register = template.Library()
 
@@ -46,7 +46,7 @@ def nav_sections():
 @register.filter
 def absolute(url):
     """An absolute address on SITE_URL for a path."""
-    return jsonld.absolute(str(url))
+    return site_url.absolute(str(url))
 
 
 @register.filter
@@ -57,7 +57,7 @@ def xml_text(value):
 
 @register.simple_tag
 def default_share_image():
-    return jsonld.absolute(static("img/logo.png"))
+    return site_url.absolute(static("img/logo.png"))
 
 
 @register.simple_tag
@@ -81,7 +81,7 @@ def page_url(context, number):
 def canonical_here(context):
     """SITE_URL + this path, keeping only a page number beyond the first."""
     request = context["request"]
-    url = jsonld.absolute(request.path)
+    url = site_url.absolute(request.path)
     page = request.GET.get("page")
     if page and page.isdigit() and page != "1":
         url += f"?page={page}"

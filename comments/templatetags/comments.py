@@ -4,12 +4,12 @@ from django import template
 from django.conf import settings
 from django.db.models import Q
 
-from articles.http import mark_personal, mark_volatile
 from comments.attach import comments_open
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.views import SESSION_KEY, remembered_author
+from newsroom.http import mark_personal, mark_volatile
 
 register = template.Library()
 
