@@ -317,7 +317,7 @@ class Article(models.Model):
         related_name="+",
     )
 
-    # Trash (articles.workflow.trash / restore): who deleted the story, when, and the status
+    # Trash (articles.desk.workflow.trash / restore): who deleted the story, when, and the status
     # it goes back to when restored.
     trashed_at = models.DateTimeField(_("moved to trash"), null=True, blank=True, editable=False)
     trashed_by = models.ForeignKey(

@@ -5,7 +5,7 @@ A model is registered with the field that switches its comments on and the date 
 closing age counts from, as django-contrib-comments' CommentModerator does; `plug_in()`
 (called from CommentsConfig.ready) registers the story and adds what the reader site and the
 desk need from comments through the hooks the story app offers: card and page annotations
-(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.workflow) and the
+(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.desk.workflow) and the
 moderation grants of the desk roles (comments.roles).
 """
 
@@ -45,7 +45,7 @@ def comments_open(obj, now=None):
 
 
 def plug_in():
-    from articles import workflow
+    from articles.desk import workflow
     from articles.models import Article, ArticleQuerySet
     from comments import roles
     from comments.models import approved_count, approved_set_changed_at, newest_approved_at

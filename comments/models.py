@@ -58,7 +58,7 @@ class Comment(models.Model):
 
     # PROTECT: readers' words never vanish with a plain story delete. The desk moves a story
     # to the trash; only a superuser's explicit permanent deletion removes its comments
-    # (articles.workflow.delete_permanently), and says how many first.
+    # (articles.desk.workflow.delete_permanently), and says how many first.
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("story"),

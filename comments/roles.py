@@ -1,10 +1,10 @@
-"""Who works the comment queue: the desk's Editors and Moderators (articles.roles).
+"""Who works the comment queue: the desk's Editors and Moderators (articles.desk.roles).
 
 Granted by migration 0002_moderation_groups; change it here *and* in a new migration (a test
 checks that the migrated groups match the roles table).
 """
 
-from articles import roles
+from articles.desk import roles
 
 COMMENT_MODERATION = {
     ("comments", "moderate_comment"),

@@ -268,7 +268,7 @@ def test_story_sitemap_dates_itself_with_one_aggregate(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles.sitemaps import StorySitemap
+    from articles.site.sitemaps import StorySitemap
 
     stories = [ArticleFactory() for _ in range(3)]
     with CaptureQueriesContext(connection) as queries:

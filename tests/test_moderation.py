@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.roles import sync_groups
+from articles.desk.roles import sync_groups
 from comments import moderation, notifications
 from comments.models import Comment, ModerationEvent
 from comments.moderation import set_status

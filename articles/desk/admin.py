@@ -2,7 +2,7 @@
 
 Permissions are enforced here on the server, not by hiding buttons: the queryset a role may
 see, object-level change rights, the status choices of the form, the save path and the
-actions all go through `articles.workflow`.
+actions all go through `articles.desk.workflow`.
 """
 
 import copy
@@ -29,8 +29,8 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag, TaggedItem
 
-from articles import workflow
-from articles.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.desk import workflow
+from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
     Article,

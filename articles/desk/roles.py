@@ -5,7 +5,7 @@ table, so every install has them (the comments app adds its moderation grants, c
 change a role here *and* in a new migration (a test checks that the migrated groups match this
 table). `sync_groups()` is idempotent: it only adds what is missing (seed_demo and tests use
 it after a flush). Object-level rules (a reporter's *own*
-drafts) live in `articles.workflow`; these are the model-level grants the admin checks first.
+drafts) live in `articles.desk.workflow`; these are the model-level grants the admin checks first.
 """
 
 EDITORS = "Editors"

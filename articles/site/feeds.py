@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
 
 from articles.models import Author, Section
-from articles.views import reader_stories, reader_tags, stories_changed_at
+from articles.site.views import reader_stories, reader_tags, stories_changed_at
 from newsroom.http import finish, set_last_modified
 from newsroom.site_url import absolute
 from newsroom.text import xml_text
@@ -75,7 +75,7 @@ class LatestStoriesFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         # The syndication framework dates the feed by its newest item; a pulled story must
-        # move Last-Modified forward too (see articles.views.stories_changed_at).
+        # move Last-Modified forward too (see articles.site.views.stories_changed_at).
         newest_item = parse_http_date_safe(response.get("Last-Modified", ""))
         moments = [stories_changed_at()]
         if newest_item is not None:

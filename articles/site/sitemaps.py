@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
-from articles.views import stories_changed_at
+from articles.site.views import stories_changed_at
 from newsroom.http import public_cache, set_last_modified
 from newsroom.site_url import absolute
 

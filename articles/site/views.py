@@ -19,10 +19,10 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import jsonld
-from articles import search as reader_search
+from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section
-from articles.workflow import stories_visible_to
+from articles.site import jsonld
+from articles.site import search as reader_search
 from newsroom import site_url
 from newsroom.http import private_page, public_cache, set_last_modified
 

@@ -7,8 +7,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import jsonld
 from articles.models import Section
+from articles.site import jsonld
 from newsroom import site_url, text
 
 register = template.Library()
@@ -24,7 +24,7 @@ SIZES = {
 @register.inclusion_tag("includes/search_form.html")
 def search_form(field_id, label, button, form_class="", input_class="", button_class="", **extra):
     """The search form, with the query length the search accepts."""
-    from articles.search import MAX_QUERY_LENGTH
+    from articles.site.search import MAX_QUERY_LENGTH
 
     return {
         "field_id": field_id,

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from articles import roles
+from articles.desk import roles
 from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
 from comments import moderation
 from comments.attach import comments_open

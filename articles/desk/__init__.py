@@ -1,0 +1,6 @@
+"""The desk: how editors, reporters and moderators produce the paper.
+
+admin (the story, image, section, author and tag admins, revisions, the trash), forms (the
+admin forms), workflow (who may move a story where, as plain functions) and roles (the desk's
+groups as permission sets). articles/admin.py imports admin so Django's autodiscovery finds it.
+"""
