@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.images import make_renditions, strip_metadata, validate_image_upload
 from articles.sanitize import reading_minutes, sanitize_html, word_count
@@ -189,6 +190,10 @@ class ArticleQuerySet(models.QuerySet):
         return [
             models.Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
         ]
+
+    def tags(self):
+        """The tags of these stories: readers see a tag only through a story they may see."""
+        return Tag.objects.filter(pk__in=self.values("tags").exclude(tags=None))
 
     def for_listing(self):
         """The shape of every article card: one query for the articles, a few prefetches."""
@@ -447,6 +452,16 @@ class Article(models.Model):
             self.publish_at = timezone.now()
         self.first_published_at = self.first_publication_time()
         self.pub_date = timezone.localdate(self.first_published_at)
+
+    @property
+    def date_published(self):
+        """When readers are told the story was published: first publication, else its time."""
+        return self.first_published_at or self.publish_at
+
+    @property
+    def date_modified(self):
+        """When the story last changed for readers: an edit, or (re)publication."""
+        return max(filter(None, [self.updated_at, self.publish_at]), default=None)
 
     def first_publication_time(self):
         """When the story first went (or, scheduled, will first go) live, if published now."""

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -258,11 +258,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # Who sees what
     def get_queryset(self, request):
         queryset = (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
-            )
+            super().get_queryset(request).prefetch_related(*Article.objects.card_prefetches())
         )
         return workflow.stories_visible_to(request.user, queryset)
 

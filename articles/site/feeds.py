@@ -110,14 +110,14 @@ class LatestStoriesFeed(Feed):
         return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
-        published = timezone.localdate(item.first_published_at or item.publish_at)
+        published = timezone.localdate(item.date_published)
         return f"tag:{urlsplit(settings.SITE_URL).hostname},{published:%Y-%m-%d}:story/{item.pk}"
 
     def item_pubdate(self, item):
-        return item.first_published_at or item.publish_at
+        return item.date_published
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.publish_at)
+        return item.date_modified
 
     def item_author_name(self, item):
         names = [author.name for author in item.authors.all()]

@@ -60,7 +60,6 @@ def share_image(article):
 
 def news_article(article):
     """The NewsArticle object; expects `authors` and `tags` prefetched (no queries)."""
-    published = article.first_published_at or article.publish_at
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -68,8 +67,8 @@ def news_article(article):
         "url": absolute(article.get_absolute_url()),
         "headline": article.headline,
         "description": article.description_for_search_engines,
-        "datePublished": published,
-        "dateModified": max(filter(None, [article.updated_at, article.publish_at])),
+        "datePublished": article.date_published,
+        "dateModified": article.date_modified,
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
             for author in article.authors.all()

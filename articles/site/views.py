@@ -17,7 +17,6 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section
@@ -38,7 +37,7 @@ def reader_stories():
 
 def reader_tags():
     """Tags readers may see: those on a published story (a draft's tags stay unannounced)."""
-    return Tag.objects.filter(pk__in=Article.objects.published().values("tags"))
+    return Article.objects.published().tags()
 
 
 def story_queryset(queryset):
@@ -91,7 +90,7 @@ def share_links(article):
 
 
 def last_modified_of(articles):
-    return [moment for article in articles for moment in (article.updated_at, article.publish_at)]
+    return [article.date_modified for article in articles]
 
 
 def stories_changed_at():
