@@ -151,9 +151,18 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
         return absolute(reverse("articles:feed_atom"))
 
 
-class SectionFeed(LatestStoriesFeed):
+class ListingFeed(LatestStoriesFeed):
+    """The latest stories of one section, tag or author, found by its slug."""
+
+    feed_url_name = None  # the URL name of this feed, which takes the slug
+    story_filter = None  # the Article lookup that picks the listing's stories
+    blurb = None  # the description, formatted with the listing's name and the site's
+
+    def listings(self):
+        raise NotImplementedError
+
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.listings(), slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} | {settings.SITE_NAME}"
@@ -162,50 +171,43 @@ class SectionFeed(LatestStoriesFeed):
         return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
-        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+        return self.blurb.format(name=obj.name, site=settings.SITE_NAME)
 
     def feed_url(self, obj=None):
-        return absolute(reverse("articles:section_feed", kwargs={"slug": obj.slug}))
+        return absolute(reverse(self.feed_url_name, kwargs={"slug": obj.slug}))
 
     def stories(self, obj=None):
-        return super().stories().filter(section=obj)
+        return super().stories().filter(**{self.story_filter: obj})
 
 
-class TagFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(reader_tags(), slug=slug)
+class SectionFeed(ListingFeed):
+    feed_url_name = "articles:section_feed"
+    story_filter = "section"
+    blurb = "The latest {name} stories from {site}."
 
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.SITE_NAME}"
+    def listings(self):
+        return Section.objects.all()
+
+    def description(self, obj=None):
+        return obj.description or super().description(obj)
+
+
+class TagFeed(ListingFeed):
+    feed_url_name = "articles:tag_feed"
+    story_filter = "tags"
+    blurb = "Stories tagged “{name}” from {site}."
+
+    def listings(self):
+        return reader_tags()
 
     def link(self, obj=None):
         return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
 
-    def description(self, obj=None):
-        return f"Stories tagged “{obj.name}” from {settings.SITE_NAME}."
 
-    def feed_url(self, obj=None):
-        return absolute(reverse("articles:tag_feed", kwargs={"slug": obj.slug}))
+class AuthorFeed(ListingFeed):
+    feed_url_name = "articles:author_feed"
+    story_filter = "authors"
+    blurb = "Stories by {name} from {site}."
 
-    def stories(self, obj=None):
-        return super().stories().filter(tags=obj)
-
-
-class AuthorFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.SITE_NAME}"
-
-    def link(self, obj=None):
-        return absolute(obj.get_absolute_url())
-
-    def description(self, obj=None):
-        return f"Stories by {obj.name} from {settings.SITE_NAME}."
-
-    def feed_url(self, obj=None):
-        return absolute(reverse("articles:author_feed", kwargs={"slug": obj.slug}))
-
-    def stories(self, obj=None):
-        return super().stories().filter(authors=obj)
+    def listings(self):
+        return Author.objects.all()

@@ -256,48 +256,64 @@ class HomeView(TemplateView):
         return set_last_modified(response, *last_modified_of(self.shown), stories_changed_at())
 
 
-@method_decorator(public_cache, name="dispatch")
-class SectionView(ArticleListMixin, ListView):
+class ListingMixin(ArticleListMixin):
+    """The stories of one section, tag or author, found by its slug, with its feed."""
+
+    feed_url_name = None  # the URL name of the listing's feed, which takes the slug
+    story_filter = None  # the Article lookup that picks the listing's stories
+    context_name = None  # the listing object's name in the template
+
+    def listings(self):
+        raise NotImplementedError
+
+    def listing_context(self, listing):
+        return {"listing_title": listing.name}
+
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        self.feed_url = reverse("articles:section_feed", kwargs={"slug": self.section.slug})
-        return super().get_queryset().filter(section=self.section)
+        self.listing = get_object_or_404(self.listings(), slug=self.kwargs["slug"])
+        self.feed_url = reverse(self.feed_url_name, kwargs={"slug": self.listing.slug})
+        return super().get_queryset().filter(**{self.story_filter: self.listing})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            listing_title=self.section.name,
-            listing_description=self.section.description,
-            section=self.section,
-            **kwargs,
+            **self.listing_context(self.listing), **{self.context_name: self.listing}, **kwargs
         )
 
 
 @method_decorator(public_cache, name="dispatch")
-class TagView(ArticleListMixin, ListView):
-    def get_queryset(self):
-        self.tag = get_object_or_404(reader_tags(), slug=self.kwargs["slug"])
-        self.feed_url = reverse("articles:tag_feed", kwargs={"slug": self.tag.slug})
-        return super().get_queryset().filter(tags=self.tag)
+class SectionView(ListingMixin, ListView):
+    feed_url_name = "articles:section_feed"
+    story_filter = context_name = "section"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            listing_title=f"Stories tagged “{self.tag.name}”", tag=self.tag, **kwargs
-        )
+    def listings(self):
+        return Section.objects.all()
+
+    def listing_context(self, listing):
+        return {"listing_title": listing.name, "listing_description": listing.description}
 
 
 @method_decorator(public_cache, name="dispatch")
-class AuthorView(ArticleListMixin, ListView):
+class TagView(ListingMixin, ListView):
+    feed_url_name = "articles:tag_feed"
+    story_filter = "tags"
+    context_name = "tag"
+
+    def listings(self):
+        return reader_tags()
+
+    def listing_context(self, listing):
+        return {"listing_title": f"Stories tagged “{listing.name}”"}
+
+
+@method_decorator(public_cache, name="dispatch")
+class AuthorView(ListingMixin, ListView):
     template_name = "articles/author_detail.html"
+    feed_url_name = "articles:author_feed"
+    story_filter = "authors"
+    context_name = "author"
 
-    def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        self.feed_url = reverse("articles:author_feed", kwargs={"slug": self.author.slug})
-        return super().get_queryset().filter(authors=self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            listing_title=self.author.name, author=self.author, **kwargs
-        )
+    def listings(self):
+        return Author.objects.all()
 
 
 @method_decorator(public_cache, name="dispatch")
