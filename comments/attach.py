@@ -47,7 +47,8 @@ def comments_open(obj, now=None):
 def plug_in():
     from articles.desk import workflow
     from articles.models import Article, ArticleQuerySet
-    from comments import roles
+    from articles.site.views import contribute_story_context
+    from comments import roles, thread
     from comments.models import approved_count, approved_set_changed_at, newest_approved_at
 
     register(Article, enable_field="comments_enabled", auto_close_field="first_published_at")
@@ -57,6 +58,7 @@ def plug_in():
         newest_comment_at=newest_approved_at,
         comments_moderated_at=approved_set_changed_at,
     )
+    contribute_story_context(thread.story_context)
     workflow.register_dependants(deletion_summary, delete_comments)
     roles.grant_moderation()
 

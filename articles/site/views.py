@@ -111,6 +111,16 @@ def parse_date(year, month=1, day=1):
         raise Http404("No such date.") from error
 
 
+# What other apps add to a story page's context: builders (request, article) -> dict,
+# registered from their AppConfig.ready (the comments app adds its thread, comments.attach).
+STORY_CONTEXT = []
+
+
+def contribute_story_context(builder):
+    if builder not in STORY_CONTEXT:
+        STORY_CONTEXT.append(builder)
+
+
 class StoryMixin:
     """What a story page shows around the story itself."""
 
@@ -127,6 +137,11 @@ class StoryMixin:
             structured_data=jsonld.story_graph(article),
             canonical=jsonld.canonical_url(article),
             share_image=jsonld.share_image(article),
+            **{
+                key: value
+                for builder in STORY_CONTEXT
+                for key, value in builder(self.request, article).items()
+            },
             **kwargs,
         )
 
