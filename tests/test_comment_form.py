@@ -234,6 +234,21 @@ def test_reply_beyond_max_depth_is_refused(client, article):
     assert "This conversation cannot go any deeper." in response.content.decode()
 
 
+def test_the_models_own_rules_run_on_the_public_form(client, article, monkeypatch):
+    """One rule, in Comment.clean(): the public form runs the model's validation, no copy."""
+    from django.core.exceptions import ValidationError
+
+    def model_rule(comment):
+        if comment.article_id == article.pk and "forbidden" in comment.body:
+            raise ValidationError({"body": "The model refuses this one."})
+
+    monkeypatch.setattr(Comment, "clean", model_rule)
+    response = post_comment(client, article, body="A forbidden word.")
+    assert response.status_code == 400
+    assert "The model refuses this one." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
 @pytest.mark.parametrize(
     "headers",
     [
