@@ -66,15 +66,15 @@ def json_ld(data):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The current address with `page` set to `number` (page 1 drops it), other
-    parameters (a search query) kept."""
+def page_url(context, number, param="page", fragment=""):
+    """The current address with `param` set to `number` (page 1 drops it), other
+    parameters (a search query) kept, then `fragment` ("#comments")."""
     params = context["request"].GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     if number != 1:
-        params["page"] = number
+        params[param] = number
     encoded = params.urlencode()
-    return f"?{encoded}" if encoded else context["request"].path
+    return (f"?{encoded}" if encoded else context["request"].path) + fragment
 
 
 @register.simple_tag(takes_context=True)
