@@ -2,5 +2,6 @@
 
 admin (the story, image, section, author and tag admins, revisions, the trash), forms (the
 admin forms), workflow (who may move a story where, as plain functions) and roles (the desk's
-groups as permission sets). articles/admin.py imports admin so Django's autodiscovery finds it.
+groups as permission sets). ArticlesConfig.ready imports admin: Django's autodiscovery looks
+only for articles.admin.
 """
