@@ -29,3 +29,5 @@ class ArticlesConfig(AppConfig):
             Tag,
         )
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles.give_tag_a_slug")
+        # The desk's admin lives in its room, where autodiscovery (articles.admin) does not look.
+        from articles.desk import admin  # noqa: F401

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.images import make_renditions, strip_metadata, validate_image_upload
 from articles.sanitize import reading_minutes, sanitize_html, word_count
@@ -163,6 +164,22 @@ SEARCH_VECTOR = (
 
 
 class ArticleQuerySet(models.QuerySet):
+    # What other apps add to reader queries, by shape, read by name: {annotation: factory}.
+    # "card" shapes every listing card; each "page" annotation is a time the story page last
+    # changed, which the story view folds into Last-Modified. The comments app contributes
+    # both from its AppConfig.ready (an approved count, when its block changed): the story
+    # app names nothing that plugs in.
+    contributions = {"card": {}, "page": {}}
+
+    @classmethod
+    def contribute(cls, shape, **factories):
+        """Add annotations to `shape`: each factory returns a fresh expression."""
+        cls.contributions[shape].update(factories)
+
+    def with_contributions(self, shape):
+        factories = self.contributions[shape]
+        return self.annotate(**{name: factory() for name, factory in factories.items()})
+
     def published(self):
         """What readers may see: published, and the publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
@@ -174,19 +191,17 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
         ]
 
+    def tags(self):
+        """The tags of these stories: readers see a tag only through a story they may see."""
+        return Tag.objects.filter(pk__in=self.values("tags").exclude(tags=None))
+
     def for_listing(self):
         """The shape of every article card: one query for the articles, a few prefetches."""
         return (
             self.select_related("section", "lead_image")
             .prefetch_related(*self.card_prefetches())
-            .with_comment_count()
+            .with_contributions("card")
         )
-
-    def with_comment_count(self):
-        """`comment_count`: the story's approved comments (comments app), in the same query."""
-        from comments.models import approved_count_subquery
-
-        return self.annotate(comment_count=approved_count_subquery())
 
 
 class Article(models.Model):
@@ -307,7 +322,7 @@ class Article(models.Model):
         related_name="+",
     )
 
-    # Trash (articles.workflow.trash / restore): who deleted the story, when, and the status
+    # Trash (articles.desk.workflow.trash / restore): who deleted the story, when, and the status
     # it goes back to when restored.
     trashed_at = models.DateTimeField(_("moved to trash"), null=True, blank=True, editable=False)
     trashed_by = models.ForeignKey(
@@ -381,6 +396,11 @@ class Article(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_pub")]
 
+    def contributed_changes(self):
+        """When other apps' parts of this page last changed: a story_queryset() row's "page"
+        annotations (ArticleQuerySet.contributions)."""
+        return [getattr(self, name) for name in ArticleQuerySet.contributions["page"]]
+
     def __str__(self):
         return self.headline
 
@@ -432,6 +452,16 @@ class Article(models.Model):
             self.publish_at = timezone.now()
         self.first_published_at = self.first_publication_time()
         self.pub_date = timezone.localdate(self.first_published_at)
+
+    @property
+    def date_published(self):
+        """When readers are told the story was published: first publication, else its time."""
+        return self.first_published_at or self.publish_at
+
+    @property
+    def date_modified(self):
+        """When the story last changed for readers: an edit, or (re)publication."""
+        return max(filter(None, [self.updated_at, self.publish_at]), default=None)
 
     def first_publication_time(self):
         """When the story first went (or, scheduled, will first go) live, if published now."""

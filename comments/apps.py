@@ -7,6 +7,8 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from comments import attach
         from newsroom.text import normalise_on_save
 
         normalise_on_save(self.get_model("Comment"))
+        attach.plug_in()

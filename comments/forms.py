@@ -76,6 +76,8 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article, **kwargs):
         self.article = article
         super().__init__(*args, **kwargs)
+        # The model's own clean() (a reply on the same story, not too deep) runs on this path.
+        self.instance.article = article
         max_length = setting("MAX_LENGTH")
         self.fields["body"].widget.attrs["maxlength"] = str(max_length)
         self.fields["website"].widget.attrs["autocomplete"] = "url"
@@ -156,8 +158,7 @@ class CommentForm(forms.ModelForm):
         parent = Comment.objects.visible().filter(pk=pk, article=self.article).first()
         if parent is None:
             raise forms.ValidationError(_("The comment you are replying to is not on this story."))
-        if not parent.can_be_replied_to:
-            raise forms.ValidationError(_("This conversation cannot go any deeper."))
+        self.instance.parent = parent  # how deep it may go is Comment.clean()'s rule
         return parent
 
     def clean(self):
@@ -172,10 +173,6 @@ class CommentForm(forms.ModelForm):
         if setting("DUPLICATE_CHECK") and same_text.exists():
             self.add_error("body", _("You have already posted this comment on this story."))
         return cleaned
-
-    def _post_clean(self):
-        # The story and parent are set by the view; skip the model's own clean() here.
-        pass
 
     def hidden_field_errors(self):
         """Errors of the hidden fields, which crispy-forms does not show: drawn above the form."""

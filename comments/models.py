@@ -58,7 +58,7 @@ class Comment(models.Model):
 
     # PROTECT: readers' words never vanish with a plain story delete. The desk moves a story
     # to the trash; only a superuser's explicit permanent deletion removes its comments
-    # (articles.workflow.delete_permanently), and says how many first.
+    # (articles.desk.workflow.delete_permanently), and says how many first.
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("story"),
@@ -241,19 +241,8 @@ class RateLimitCounter(models.Model):
         return f"{self.key} @ {self.window_start}: {self.count}"
 
 
-def comments_open(article, now=None):
-    """Whether readers may comment on `article`: its switch, then the closing age in settings."""
-    if not article.comments_enabled:
-        return False
-    days = setting("CLOSE_AFTER_DAYS")
-    if not days or article.first_published_at is None:
-        return True
-    now = now or timezone.now()
-    return now < article.first_published_at + timezone.timedelta(days=days)
-
-
-def approved_count_subquery():
-    """Approved comments of the outer story, for `ArticleQuerySet.for_listing()`."""
+def approved_count():
+    """`comment_count` of a story card: its approved comments (comments.attach)."""
     counts = (
         Comment.objects.visible()
         .filter(article=OuterRef("pk"))
@@ -265,29 +254,29 @@ def approved_count_subquery():
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), Value(0))
 
 
-def comments_changed():
-    """When a story's comment block last changed, as two annotations for an Article query.
-
-    The newest approved comment, and the latest status change into or out of "approved"
-    (every one is a ModerationEvent, see comments.moderation.set_status): a comment approved,
-    or taken down, after a story page was cached must move that page's Last-Modified.
-    """
-    approved = Comment.Status.APPROVED
+# When a story's comment block last changed, for its page's Last-Modified (comments.attach): a
+# comment approved, or taken down, after a story page was cached must move it.
+def newest_approved_at():
+    """The story's newest approved comment."""
     newest = (
         Comment.objects.visible()
-        .filter(article=models.OuterRef("pk"))
+        .filter(article=OuterRef("pk"))
         .order_by("-created")
         .values("created")[:1]
     )
+    return Subquery(newest)
+
+
+def approved_set_changed_at():
+    """The latest status change into or out of "approved": every one is a ModerationEvent
+    (see comments.moderation.set_status)."""
+    approved = Comment.Status.APPROVED
     moderated = (
-        ModerationEvent.objects.filter(comment__article=models.OuterRef("pk"))
+        ModerationEvent.objects.filter(comment__article=OuterRef("pk"))
         .filter(models.Q(to_status=approved) | models.Q(from_status=approved))
         .order_by()
         .values("comment__article")
         .annotate(latest=models.Max("created"))
         .values("latest")
     )
-    return {
-        "newest_comment_at": Subquery(newest),
-        "comments_moderated_at": Subquery(moderated),
-    }
+    return Subquery(moderated)

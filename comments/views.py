@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from comments import forms as comment_forms
 from comments import moderation, oversize, ratelimit, remember
+from comments.attach import comments_open
 from comments.conf import setting
 from comments.forms import CommentForm, make_token
-from comments.models import Comment, comments_open
+from comments.models import Comment
 from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
 

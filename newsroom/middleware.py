@@ -123,7 +123,7 @@ SHAREABLE = {301, 308}
 class ErrorCacheControlMiddleware:
     """Every redirect and error answer says how long it may be kept.
 
-    Views decide for the pages they serve (articles.http); a redirect or an error page that
+    Views decide for the pages they serve (newsroom.http); a redirect or an error page that
     comes without a Cache-Control gets one here. A permanent redirect to a visitor with no
     session may be kept by shared caches for PUBLIC_CACHE_MAX_AGE, like the pages around it;
     everything else (a redirect to the login page, a "not found", a refused or failed request,

@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "newsroom",  # site-wide management commands (backup, restore) and template tags
     "newsroom.twofactor",
 ]
+# Demo content (`manage.py seed_demo`, used by `make run`): on with DEBUG, or DEMO=true to load
+# it on a production-mode install; otherwise a production process never imports it.
+DEMO = env_bool("DEMO", default=DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from articles.sitemaps import news_sitemap, sitemap_index, sitemap_section
-from articles.views import robots_txt
+from articles.site.sitemaps import news_sitemap, sitemap_index, sitemap_section
+from articles.site.views import robots_txt
 from newsroom import views
 
 # A database outage met outside a view still gets the 503 page (newsroom.middleware).
@@ -19,7 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
-    path("", include("articles.urls")),
+    path("", include("articles.site.urls")),
 ]
 
 if settings.DEBUG:

@@ -138,7 +138,7 @@ class StaffFactory(UserFactory):
         if extracted:
             from django.contrib.auth.models import Group
 
-            from articles.roles import sync_groups
+            from articles.desk.roles import sync_groups
 
             # A transactional test (live server) flushes what the data migration created.
             if not Group.objects.filter(name=extracted).exists():

@@ -253,7 +253,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from articles import roles
+from articles.desk import roles
 from articles.models import Article, Section
 from django_otp.plugins.otp_static.models import StaticDevice
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import roles
+from articles.desk import roles
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Author, RelatedLink, Section
 from tests.factories import (
     ArticleFactory,
@@ -566,7 +566,7 @@ def test_editor_assets_survive_collectstatic_with_hashed_names(settings, tmp_pat
 
     from django.core.management import call_command
 
-    from articles.forms import ArticleAdminForm
+    from articles.desk.forms import ArticleAdminForm
 
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from psycopg import sql
 
-from articles import roles, workflow
+from articles.desk import roles, workflow
 from articles.models import Article, Image
 from comments.models import Comment, ModerationEvent
 from comments.moderation import approve, reject

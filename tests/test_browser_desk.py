@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles import roles
+from articles.desk import roles
 from articles.models import Article
 from tests.factories import ArticleFactory, SectionFactory, StaffFactory, image_bytes
 

@@ -234,6 +234,21 @@ def test_reply_beyond_max_depth_is_refused(client, article):
     assert "This conversation cannot go any deeper." in response.content.decode()
 
 
+def test_the_models_own_rules_run_on_the_public_form(client, article, monkeypatch):
+    """One rule, in Comment.clean(): the public form runs the model's validation, no copy."""
+    from django.core.exceptions import ValidationError
+
+    def model_rule(comment):
+        if comment.article_id == article.pk and "forbidden" in comment.body:
+            raise ValidationError({"body": "The model refuses this one."})
+
+    monkeypatch.setattr(Comment, "clean", model_rule)
+    response = post_comment(client, article, body="A forbidden word.")
+    assert response.status_code == 400
+    assert "The model refuses this one." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
 @pytest.mark.parametrize(
     "headers",
     [
@@ -274,7 +289,7 @@ def test_story_page_with_open_comments_stays_publicly_cacheable(
     client, article, settings, monkeypatch, clock
 ):
     # 1_800_000_000 starts a stamp period: no turnover in between.
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=clock))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=clock))
     response = client.get(article.get_absolute_url())
     assert "Post your comments" in response.content.decode()
     assert "csrfmiddlewaretoken" not in response.content.decode()
@@ -416,7 +431,7 @@ def test_a_revalidated_story_page_never_hands_out_an_expired_stamp(
     """The stamp is out of the ETag, but the ETag turns over: a 304 chain ends before it expires."""
     settings.COMMENTS_MAX_AGE_SECONDS = 2 * 60 * 60
     # The page's validators and the form's stamp read one clock.
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=clock))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=clock))
     first = client.get(article.get_absolute_url())
 
     clock.advance(60)  # a minute later: same page, the cache may keep its copy

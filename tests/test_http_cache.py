@@ -10,10 +10,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
-from articles.http import VOLATILE_PERIOD, is_personal
 from articles.models import Article
 from comments.models import Comment
 from comments.moderation import approve, reject
+from newsroom.http import VOLATILE_PERIOD, is_personal
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 from tests.reader_data import staff_user
 
@@ -26,7 +26,7 @@ PUBLIC = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
 def _one_volatile_period(monkeypatch):
     """Pages with a comment form renew their validators every hour: keep each test in one."""
     frozen = time.time()
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: frozen))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture
@@ -199,14 +199,14 @@ def test_a_cached_comment_form_is_renewed_every_period(client, commented_story, 
     so no cache serves a form older than the period plus max-age (the stamp lasts 2 hours)."""
     url = commented_story.get_absolute_url()
     start = (time.time() // VOLATILE_PERIOD + 1) * VOLATILE_PERIOD + 5
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: start))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=lambda: start))
     first = client.get(url)
     assert parse_http_date(first["Last-Modified"]) >= start - 5
     later = start + VOLATILE_PERIOD - 10
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=lambda: later))
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     next_period = start + VOLATILE_PERIOD
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: next_period))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=lambda: next_period))
     for headers in (
         {"HTTP_IF_NONE_MATCH": first["ETag"]},
         {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]},
@@ -221,7 +221,7 @@ def test_pages_without_a_form_keep_their_validators(client, monkeypatch):
     ArticleFactory(section=SectionFactory(slug="calm"))
     first = client.get("/section/calm/")
     later = time.time() + 3 * VOLATILE_PERIOD
-    monkeypatch.setattr("articles.http.time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr("newsroom.http.time", SimpleNamespace(time=lambda: later))
     assert client.get("/section/calm/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
@@ -268,7 +268,7 @@ def test_story_sitemap_dates_itself_with_one_aggregate(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles.sitemaps import StorySitemap
+    from articles.site.sitemaps import StorySitemap
 
     stories = [ArticleFactory() for _ in range(3)]
     with CaptureQueriesContext(connection) as queries:

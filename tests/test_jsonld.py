@@ -4,7 +4,7 @@ import re
 import pytest
 from django.conf import settings
 
-from articles import jsonld
+from articles.site import jsonld
 from tests.factories import ArticleFactory
 from tests.reader_data import full_story
 

@@ -129,3 +129,18 @@ def test_saves_are_recorded_as_revisions():
     article.body = "<p>Two</p>"
     article.save()
     assert [h.body for h in article.history.order_by("history_id")] == ["<p>One</p>", "<p>Two</p>"]
+
+
+def test_readers_dates_come_from_first_publication_and_the_latest_change():
+    earlier, later = timezone.now() - timedelta(days=2), timezone.now()
+    scheduled = Article(first_published_at=None, publish_at=later, updated_at=earlier)
+    assert (scheduled.date_published, scheduled.date_modified) == (later, later)
+    republished = Article(first_published_at=earlier, publish_at=earlier, updated_at=later)
+    assert (republished.date_published, republished.date_modified) == (earlier, later)
+    assert Article(publish_at=None, updated_at=None).date_modified is None
+
+
+def test_readers_see_the_tags_of_published_stories_only():
+    ArticleFactory(status=Article.Status.PUBLISHED, tags=["seen"])
+    ArticleFactory(status=Article.Status.DRAFT, tags=["unannounced"])
+    assert list(Article.objects.published().tags().values_list("name", flat=True)) == ["seen"]

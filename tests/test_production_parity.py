@@ -83,6 +83,7 @@ if isinstance(cache, RedisCache):  # builds its client, importing redis, on firs
 if report["driver"] == "psycopg":
     report["psycopg_impl"] = connections["default"].Database.pq.__impl__
 report["boto3"] = "boto3" in sys.modules
+report["demo"] = "demo" in settings.INSTALLED_APPS or "demo" in sys.modules
 print(json.dumps(report))
 """
 
@@ -187,6 +188,12 @@ def test_whitenoise_compresses_with_brotli_as_declared():
     from whitenoise.compress import Compressor
 
     assert Compressor(quiet=True).use_brotli
+
+
+@pytest.mark.parametrize("label", CONFIGURATIONS)
+def test_demo_content_is_installed_only_for_development(reports, label):
+    """`make run` (DEBUG on) loads the demo; a production process never imports it."""
+    assert reports[label]["demo"] is (CONFIGURATIONS[label].get("DEBUG") == "true")
 
 
 @pytest.mark.parametrize("label", [label for label in CONFIGURATIONS if "production" in label])

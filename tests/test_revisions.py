@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import roles
+from articles.desk import roles
 from articles.models import Article
 from tests.factories import ArticleFactory, StaffFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
-from articles import search
 from articles.models import Article
+from articles.site import search
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

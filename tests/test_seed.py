@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Author, Correction, Image, RelatedLink, Section
-from comments.models import Comment, ModerationEvent, comments_open
+from comments.attach import comments_open
+from comments.models import Comment, ModerationEvent
 
 pytestmark = pytest.mark.django_db
 

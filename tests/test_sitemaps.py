@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles import sitemaps
 from articles.models import Article
+from articles.site import sitemaps
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.reader_data import ago
 

@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.jsonld import absolute
 from articles.models import Article, Section
 from comments.models import Comment
+from newsroom.site_url import absolute
 from newsroom.text import clean_text, contain_bidi, xml_text
 from tests.comment_helpers import BROWSER_UA, SAME_ORIGIN, _fresh_cache, form_data  # noqa: F401
 from tests.factories import (

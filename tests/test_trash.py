@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from articles import roles, workflow
+from articles.desk import roles, workflow
 from articles.models import Article, ArticleRedirect, Image
 from comments.models import Comment, ModerationEvent
 from comments.moderation import approve, reject

@@ -7,9 +7,9 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import jsonld
 from articles.models import Section
-from newsroom import text
+from articles.site import jsonld
+from newsroom import site_url, text
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ SIZES = {
 @register.inclusion_tag("includes/search_form.html")
 def search_form(field_id, label, button, form_class="", input_class="", button_class="", **extra):
     """The search form, with the query length the search accepts."""
-    from articles.search import MAX_QUERY_LENGTH
+    from articles.site.search import MAX_QUERY_LENGTH
 
     return {
         "field_id": field_id,
@@ -46,7 +46,7 @@ def nav_sections():
 @register.filter
 def absolute(url):
     """An absolute address on SITE_URL for a path."""
-    return jsonld.absolute(str(url))
+    return site_url.absolute(str(url))
 
 
 @register.filter
@@ -57,7 +57,7 @@ def xml_text(value):
 
 @register.simple_tag
 def default_share_image():
-    return jsonld.absolute(static("img/logo.png"))
+    return site_url.absolute(static("img/logo.png"))
 
 
 @register.simple_tag
@@ -66,22 +66,22 @@ def json_ld(data):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The current address with `page` set to `number` (page 1 drops it), other
-    parameters (a search query) kept."""
+def page_url(context, number, param="page", fragment=""):
+    """The current address with `param` set to `number` (page 1 drops it), other
+    parameters (a search query) kept, then `fragment` ("#comments")."""
     params = context["request"].GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     if number != 1:
-        params["page"] = number
+        params[param] = number
     encoded = params.urlencode()
-    return f"?{encoded}" if encoded else context["request"].path
+    return (f"?{encoded}" if encoded else context["request"].path) + fragment
 
 
 @register.simple_tag(takes_context=True)
 def canonical_here(context):
     """SITE_URL + this path, keeping only a page number beyond the first."""
     request = context["request"]
-    url = jsonld.absolute(request.path)
+    url = site_url.absolute(request.path)
     page = request.GET.get("page")
     if page and page.isdigit() and page != "1":
         url += f"?page={page}"

@@ -1,16 +1,18 @@
+"""A story's comment block as the story view hands it to its template (comments.attach
+registers `story_context` with the reader site)."""
+
 import re
 
-from django import template
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Q
 
-from articles.http import mark_personal, mark_volatile
+from comments.attach import comments_open
 from comments.conf import setting
 from comments.forms import CommentForm
-from comments.models import Comment, comments_open
+from comments.models import Comment
 from comments.views import SESSION_KEY, remembered_author
-
-register = template.Library()
+from newsroom.http import mark_personal, mark_volatile
 
 PAGE_PARAM = "comments_page"
 
@@ -25,16 +27,16 @@ def _replies_query(root_ids):
     return query
 
 
-@register.simple_tag(takes_context=True)
-def comment_thread(context, article):
+def story_context(request, article):
+    return {"comment_thread": comment_thread(request, article)}
+
+
+def comment_thread(request, article):
     """Everything the story's comments block draws, in at most three queries.
 
     Approved comments only (oldest first, threaded, COMMENTS_PER_PAGE top-level a page),
     plus the reader's own comments that wait for moderation (known from their session).
     """
-    from django.core.paginator import Paginator
-
-    request = context.get("request")
     count = getattr(article, "comment_count", None)
     if count is None:
         count = Comment.objects.visible().filter(article=article).count()
@@ -44,7 +46,7 @@ def comment_thread(context, article):
     )
     page, nodes = None, []
     if count:
-        number = request.GET.get(PAGE_PARAM, 1) if request else 1
+        number = request.GET.get(PAGE_PARAM, 1)
         page = Paginator(roots, setting("PER_PAGE")).get_page(number)
         nodes = list(page.object_list)
     by_id = {}
@@ -65,7 +67,7 @@ def comment_thread(context, article):
             if reply.parent_id in by_id:
                 by_id[reply.parent_id].children.append(reply)
 
-    has_session = request is not None and settings.SESSION_COOKIE_NAME in request.COOKIES
+    has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
     own_ids = request.session.get(SESSION_KEY) if has_session else None
     if own_ids:
         own = list(
@@ -89,10 +91,10 @@ def comment_thread(context, article):
     is_open = article.is_published and comments_open(article)
     form = reply_to = None
     if is_open:
-        initial = remembered_author(request) if request else {}
+        initial = remembered_author(request)
         if initial:
             mark_personal(request)  # the form is filled with this reader's name and email
-        reply_pk = request.GET.get("replyto", "") if request else ""
+        reply_pk = request.GET.get("replyto", "")
         if re.fullmatch(r"[0-9]{1,18}", reply_pk):  # str.isdigit() also takes "²"
             reply_to = by_id.get(int(reply_pk)) or (
                 Comment.objects.visible().filter(pk=reply_pk, article=article).first()
@@ -102,12 +104,11 @@ def comment_thread(context, article):
             else:
                 reply_to = None
         form = CommentForm(article=article, initial=initial)
-        if request is not None:
-            # The stamp is left out of the ETag, but the page's validators still turn over
-            # within half its lifetime, so no cache keeps handing out a form about to expire.
-            period = max(60, setting("MAX_AGE_SECONDS") // 2)
-            mark_volatile(request, form.initial["token"], period=period)
-            mark_volatile(request, form.initial["submission"], period=period)
+        # The stamp is left out of the ETag, but the page's validators still turn over
+        # within half its lifetime, so no cache keeps handing out a form about to expire.
+        period = max(60, setting("MAX_AGE_SECONDS") // 2)
+        mark_volatile(request, form.initial["token"], period=period)
+        mark_volatile(request, form.initial["submission"], period=period)
 
     return {
         "count": count,

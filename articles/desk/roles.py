@@ -1,10 +1,11 @@
 """The newsroom's roles as permission sets: who may do what with stories.
 
 The data migration `0004_editorial_groups` created the groups from a frozen copy of this
-table, so every install has them; change a role here *and* in a new migration (a test checks
-that the migrated groups match this table). `sync_groups()` is idempotent: it only adds what
-is missing (seed_demo and tests use it after a flush). Object-level rules (a reporter's *own*
-drafts) live in `articles.workflow`; these are the model-level grants the admin checks first.
+table, so every install has them (the comments app adds its moderation grants, comments.roles);
+change a role here *and* in a new migration (a test checks that the migrated groups match this
+table). `sync_groups()` is idempotent: it only adds what is missing (seed_demo and tests use
+it after a flush). Object-level rules (a reporter's *own*
+drafts) live in `articles.desk.workflow`; these are the model-level grants the admin checks first.
 """
 
 EDITORS = "Editors"
@@ -24,21 +25,12 @@ ARTICLE_MODELS = (
 )
 ALL_ACTIONS = ("add", "change", "delete", "view")
 
-# Granted by the comments app's migration 0002_moderation_groups: work the comment queue.
-COMMENT_MODERATION = {
-    ("comments", "moderate_comment"),
-    ("comments", "view_comment"),
-    ("comments", "view_commentreport"),
-    ("comments", "view_moderationevent"),
-}
-
 # {group: {(app_label, codename), ...}}
 GROUP_PERMISSIONS = {
     EDITORS: {
         *(("articles", f"{action}_{model}") for model in ARTICLE_MODELS for action in ALL_ACTIONS),
         ("articles", "publish_article"),
         *(("taggit", f"{action}_{model}") for model in ("tag", "taggeditem") for action in ALL_ACTIONS),
-        *COMMENT_MODERATION,
     },
     REPORTERS: {
         ("articles", "add_article"),
@@ -56,9 +48,14 @@ GROUP_PERMISSIONS = {
     MODERATORS: {
         *(("articles", f"view_{model}") for model in ARTICLE_MODELS),
         ("taggit", "view_tag"),
-        *COMMENT_MODERATION,
     },
 }  # fmt: skip
+
+
+def grant(group, permissions):
+    """Add another app's permissions to a desk role, from its AppConfig.ready: the comments
+    app grants comment moderation to Editors and Moderators (comments.roles)."""
+    GROUP_PERMISSIONS[group] |= set(permissions)
 
 
 def sync_groups(using="default"):
@@ -67,7 +64,8 @@ def sync_groups(using="default"):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    for label in ("articles", "taggit", "comments"):  # after a flush, permissions are gone too
+    labels = {label for wanted in GROUP_PERMISSIONS.values() for label, _ in wanted}
+    for label in sorted(labels):  # after a flush, permissions are gone too
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     for name, wanted in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)

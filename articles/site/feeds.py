@@ -21,10 +21,10 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
 
-from articles.http import finish, set_last_modified
-from articles.jsonld import absolute
 from articles.models import Author, Section
-from articles.views import reader_stories, reader_tags, stories_changed_at
+from articles.site.views import reader_stories, reader_tags, stories_changed_at
+from newsroom.http import finish, set_last_modified
+from newsroom.site_url import absolute
 from newsroom.text import xml_text
 
 FEED_ITEMS = 30
@@ -75,7 +75,7 @@ class LatestStoriesFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         # The syndication framework dates the feed by its newest item; a pulled story must
-        # move Last-Modified forward too (see articles.views.stories_changed_at).
+        # move Last-Modified forward too (see articles.site.views.stories_changed_at).
         newest_item = parse_http_date_safe(response.get("Last-Modified", ""))
         moments = [stories_changed_at()]
         if newest_item is not None:
@@ -110,14 +110,14 @@ class LatestStoriesFeed(Feed):
         return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
-        published = timezone.localdate(item.first_published_at or item.publish_at)
+        published = timezone.localdate(item.date_published)
         return f"tag:{urlsplit(settings.SITE_URL).hostname},{published:%Y-%m-%d}:story/{item.pk}"
 
     def item_pubdate(self, item):
-        return item.first_published_at or item.publish_at
+        return item.date_published
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.publish_at)
+        return item.date_modified
 
     def item_author_name(self, item):
         names = [author.name for author in item.authors.all()]
@@ -151,9 +151,18 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
         return absolute(reverse("articles:feed_atom"))
 
 
-class SectionFeed(LatestStoriesFeed):
+class ListingFeed(LatestStoriesFeed):
+    """The latest stories of one section, tag or author, found by its slug."""
+
+    feed_url_name = None  # the URL name of this feed, which takes the slug
+    story_filter = None  # the Article lookup that picks the listing's stories
+    blurb = None  # the description, formatted with the listing's name and the site's
+
+    def listings(self):
+        raise NotImplementedError
+
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.listings(), slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} | {settings.SITE_NAME}"
@@ -162,50 +171,43 @@ class SectionFeed(LatestStoriesFeed):
         return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
-        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+        return self.blurb.format(name=obj.name, site=settings.SITE_NAME)
 
     def feed_url(self, obj=None):
-        return absolute(reverse("articles:section_feed", kwargs={"slug": obj.slug}))
+        return absolute(reverse(self.feed_url_name, kwargs={"slug": obj.slug}))
 
     def stories(self, obj=None):
-        return super().stories().filter(section=obj)
+        return super().stories().filter(**{self.story_filter: obj})
 
 
-class TagFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(reader_tags(), slug=slug)
+class SectionFeed(ListingFeed):
+    feed_url_name = "articles:section_feed"
+    story_filter = "section"
+    blurb = "The latest {name} stories from {site}."
 
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.SITE_NAME}"
+    def listings(self):
+        return Section.objects.all()
+
+    def description(self, obj=None):
+        return obj.description or super().description(obj)
+
+
+class TagFeed(ListingFeed):
+    feed_url_name = "articles:tag_feed"
+    story_filter = "tags"
+    blurb = "Stories tagged “{name}” from {site}."
+
+    def listings(self):
+        return reader_tags()
 
     def link(self, obj=None):
         return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
 
-    def description(self, obj=None):
-        return f"Stories tagged “{obj.name}” from {settings.SITE_NAME}."
 
-    def feed_url(self, obj=None):
-        return absolute(reverse("articles:tag_feed", kwargs={"slug": obj.slug}))
+class AuthorFeed(ListingFeed):
+    feed_url_name = "articles:author_feed"
+    story_filter = "authors"
+    blurb = "Stories by {name} from {site}."
 
-    def stories(self, obj=None):
-        return super().stories().filter(tags=obj)
-
-
-class AuthorFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj=None):
-        return f"{obj.name} | {settings.SITE_NAME}"
-
-    def link(self, obj=None):
-        return absolute(obj.get_absolute_url())
-
-    def description(self, obj=None):
-        return f"Stories by {obj.name} from {settings.SITE_NAME}."
-
-    def feed_url(self, obj=None):
-        return absolute(reverse("articles:author_feed", kwargs={"slug": obj.slug}))
-
-    def stories(self, obj=None):
-        return super().stories().filter(authors=obj)
+    def listings(self):
+        return Author.objects.all()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles import feeds, views
+from articles.site import feeds, views
 from newsroom import slugs  # noqa: F401 - registers the `uslug` converter
 
 

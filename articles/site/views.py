@@ -1,7 +1,7 @@
 """The reader site: stories, listings, archives, search and robots.txt.
 
 Every query of what readers may see starts from `Article.objects.published()`; every list of
-cards is shaped by `for_listing()`. Public pages go through `articles.http.public_cache`.
+cards is shaped by `for_listing()`. Public pages go through `newsroom.http.public_cache`.
 """
 
 import datetime
@@ -17,14 +17,13 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
-from articles import jsonld
-from articles import search as reader_search
-from articles.http import private_page, public_cache, set_last_modified
+from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section
-from articles.workflow import stories_visible_to
-from comments.models import comments_changed
+from articles.site import jsonld
+from articles.site import search as reader_search
+from newsroom import site_url
+from newsroom.http import private_page, public_cache, set_last_modified
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -38,14 +37,14 @@ def reader_stories():
 
 def reader_tags():
     """Tags readers may see: those on a published story (a draft's tags stay unannounced)."""
-    return Tag.objects.filter(pk__in=Article.objects.published().values("tags"))
+    return Article.objects.published().tags()
 
 
 def story_queryset(queryset):
     """A story page's shape: the card shape plus tags and corrections in one query each."""
     return (
         queryset.defer("search_vector")
-        .annotate(**comments_changed())
+        .with_contributions("page")
         .prefetch_related("tags", "corrections")
     )
 
@@ -78,7 +77,7 @@ def related_stories(article, limit=RELATED_LIMIT):
 
 def share_links(article):
     """Plain share links: no third-party script runs on our pages."""
-    url = quote(jsonld.absolute(article.get_absolute_url()), safe="")
+    url = quote(site_url.absolute(article.get_absolute_url()), safe="")
     text = quote(article.headline, safe="")
     return [
         ("Email", f"mailto:?subject={text}&body={url}"),
@@ -91,7 +90,7 @@ def share_links(article):
 
 
 def last_modified_of(articles):
-    return [moment for article in articles for moment in (article.updated_at, article.publish_at)]
+    return [article.date_modified for article in articles]
 
 
 def stories_changed_at():
@@ -112,6 +111,16 @@ def parse_date(year, month=1, day=1):
         raise Http404("No such date.") from error
 
 
+# What other apps add to a story page's context: builders (request, article) -> dict,
+# registered from their AppConfig.ready (the comments app adds its thread, comments.attach).
+STORY_CONTEXT = []
+
+
+def contribute_story_context(builder):
+    if builder not in STORY_CONTEXT:
+        STORY_CONTEXT.append(builder)
+
+
 class StoryMixin:
     """What a story page shows around the story itself."""
 
@@ -128,6 +137,11 @@ class StoryMixin:
             structured_data=jsonld.story_graph(article),
             canonical=jsonld.canonical_url(article),
             share_image=jsonld.share_image(article),
+            **{
+                key: value
+                for builder in STORY_CONTEXT
+                for key, value in builder(self.request, article).items()
+            },
             **kwargs,
         )
 
@@ -168,8 +182,7 @@ class ArticleDetailView(StoryMixin, DetailView):
             response,
             article.updated_at,
             article.publish_at,
-            article.newest_comment_at,
-            article.comments_moderated_at,
+            *article.contributed_changes(),
             *corrected,
             *last_modified_of(response.context_data["related"]),
         )
@@ -258,48 +271,64 @@ class HomeView(TemplateView):
         return set_last_modified(response, *last_modified_of(self.shown), stories_changed_at())
 
 
-@method_decorator(public_cache, name="dispatch")
-class SectionView(ArticleListMixin, ListView):
+class ListingMixin(ArticleListMixin):
+    """The stories of one section, tag or author, found by its slug, with its feed."""
+
+    feed_url_name = None  # the URL name of the listing's feed, which takes the slug
+    story_filter = None  # the Article lookup that picks the listing's stories
+    context_name = None  # the listing object's name in the template
+
+    def listings(self):
+        raise NotImplementedError
+
+    def listing_context(self, listing):
+        return {"listing_title": listing.name}
+
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        self.feed_url = reverse("articles:section_feed", kwargs={"slug": self.section.slug})
-        return super().get_queryset().filter(section=self.section)
+        self.listing = get_object_or_404(self.listings(), slug=self.kwargs["slug"])
+        self.feed_url = reverse(self.feed_url_name, kwargs={"slug": self.listing.slug})
+        return super().get_queryset().filter(**{self.story_filter: self.listing})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            listing_title=self.section.name,
-            listing_description=self.section.description,
-            section=self.section,
-            **kwargs,
+            **self.listing_context(self.listing), **{self.context_name: self.listing}, **kwargs
         )
 
 
 @method_decorator(public_cache, name="dispatch")
-class TagView(ArticleListMixin, ListView):
-    def get_queryset(self):
-        self.tag = get_object_or_404(reader_tags(), slug=self.kwargs["slug"])
-        self.feed_url = reverse("articles:tag_feed", kwargs={"slug": self.tag.slug})
-        return super().get_queryset().filter(tags=self.tag)
+class SectionView(ListingMixin, ListView):
+    feed_url_name = "articles:section_feed"
+    story_filter = context_name = "section"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            listing_title=f"Stories tagged “{self.tag.name}”", tag=self.tag, **kwargs
-        )
+    def listings(self):
+        return Section.objects.all()
+
+    def listing_context(self, listing):
+        return {"listing_title": listing.name, "listing_description": listing.description}
 
 
 @method_decorator(public_cache, name="dispatch")
-class AuthorView(ArticleListMixin, ListView):
+class TagView(ListingMixin, ListView):
+    feed_url_name = "articles:tag_feed"
+    story_filter = "tags"
+    context_name = "tag"
+
+    def listings(self):
+        return reader_tags()
+
+    def listing_context(self, listing):
+        return {"listing_title": f"Stories tagged “{listing.name}”"}
+
+
+@method_decorator(public_cache, name="dispatch")
+class AuthorView(ListingMixin, ListView):
     template_name = "articles/author_detail.html"
+    feed_url_name = "articles:author_feed"
+    story_filter = "authors"
+    context_name = "author"
 
-    def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        self.feed_url = reverse("articles:author_feed", kwargs={"slug": self.author.slug})
-        return super().get_queryset().filter(authors=self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            listing_title=self.author.name, author=self.author, **kwargs
-        )
+    def listings(self):
+        return Author.objects.all()
 
 
 @method_decorator(public_cache, name="dispatch")
@@ -359,8 +388,8 @@ def robots_txt(request):
         "Disallow: /preview/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {jsonld.absolute(reverse('sitemap'))}",
-        f"Sitemap: {jsonld.absolute(reverse('news_sitemap'))}",
+        f"Sitemap: {site_url.absolute(reverse('sitemap'))}",
+        f"Sitemap: {site_url.absolute(reverse('news_sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

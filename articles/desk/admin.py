@@ -2,7 +2,7 @@
 
 Permissions are enforced here on the server, not by hiding buttons: the queryset a role may
 see, object-level change rights, the status choices of the form, the save path and the
-actions all go through `articles.workflow`.
+actions all go through `articles.desk.workflow`.
 """
 
 import copy
@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -29,8 +29,8 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag, TaggedItem
 
-from articles import workflow
-from articles.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.desk import workflow
+from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
     Article,
@@ -160,6 +160,17 @@ class CorrectionInline(StoryInline, admin.StackedInline):
     fields = ("date", "text")
 
 
+def bulk_action(move, description, permission, done_message):
+    """A change-list action that runs `move` (a workflow function) on each selected story and
+    says how many moved, and why each refused one did not (ArticleAdmin._run)."""
+
+    @admin.action(description=description, permissions=[permission])
+    def action(modeladmin, request, queryset):
+        modeladmin._run(request, queryset, move, done_message)
+
+    return action
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -258,11 +269,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # Who sees what
     def get_queryset(self, request):
         queryset = (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
-            )
+            super().get_queryset(request).prefetch_related(*Article.objects.card_prefetches())
         )
         return workflow.stories_visible_to(request.user, queryset)
 
@@ -568,60 +575,45 @@ class ArticleAdmin(SimpleHistoryAdmin):
             reason = " ".join(getattr(error, "messages", [str(error)]))
             self.message_user(request, f"“{article}”: {reason}", messages.WARNING)
 
-    @admin.action(description=_("Publish selected stories"), permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            workflow.publish,
-            lambda n: ngettext("%d story published.", "%d stories published.", n) % n,
-        )
-
-    @admin.action(description=_("Unpublish selected stories"), permissions=["publish"])
-    def unpublish_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            workflow.unpublish,
-            lambda n: ngettext("%d story unpublished.", "%d stories unpublished.", n) % n,
-        )
-
-    @admin.action(description=_("Move selected stories to the trash"), permissions=["delete"])
-    def trash_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            workflow.trash,
-            lambda n: (
-                ngettext(
-                    "%d story moved to the trash: readers no longer see it.",
-                    "%d stories moved to the trash: readers no longer see them.",
-                    n,
-                )
-                % n
-            ),
-        )
-
-    @admin.action(description=_("Restore selected stories from the trash"), permissions=["delete"])
-    def restore_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            workflow.restore,
-            lambda n: ngettext("%d story restored.", "%d stories restored.", n) % n,
-        )
-
-    @admin.action(description=_("Submit selected stories for review"), permissions=["change"])
-    def submit_selected_for_review(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            workflow.submit_for_review,
-            lambda n: (
-                ngettext("%d story submitted for review.", "%d stories submitted for review.", n)
-                % n
-            ),
-        )
+    publish_selected = bulk_action(
+        workflow.publish,
+        _("Publish selected stories"),
+        "publish",
+        lambda n: ngettext("%d story published.", "%d stories published.", n) % n,
+    )
+    unpublish_selected = bulk_action(
+        workflow.unpublish,
+        _("Unpublish selected stories"),
+        "publish",
+        lambda n: ngettext("%d story unpublished.", "%d stories unpublished.", n) % n,
+    )
+    trash_selected = bulk_action(
+        workflow.trash,
+        _("Move selected stories to the trash"),
+        "delete",
+        lambda n: (
+            ngettext(
+                "%d story moved to the trash: readers no longer see it.",
+                "%d stories moved to the trash: readers no longer see them.",
+                n,
+            )
+            % n
+        ),
+    )
+    restore_selected = bulk_action(
+        workflow.restore,
+        _("Restore selected stories from the trash"),
+        "delete",
+        lambda n: ngettext("%d story restored.", "%d stories restored.", n) % n,
+    )
+    submit_selected_for_review = bulk_action(
+        workflow.submit_for_review,
+        _("Submit selected stories for review"),
+        "change",
+        lambda n: (
+            ngettext("%d story submitted for review.", "%d stories submitted for review.", n) % n
+        ),
+    )
 
 
 @admin.register(Section)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import workflow
+from articles.desk import workflow
 from articles.images import validate_image_upload
 from articles.models import Article, Author, Image, RelatedLink
 from articles.sanitize import sanitize_html

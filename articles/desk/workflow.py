@@ -181,21 +181,29 @@ def restore(article, *, by):
     return article
 
 
+# What other apps keep hanging on a story, destroyed with it for good: (summary, destroy)
+# pairs, registered from their AppConfig.ready (the comments app registers its comments).
+# summary(article) -> [(label, count)]; destroy(article) removes the rows inside the
+# transaction, before the story goes.
+DEPENDANTS = []
+
+
+def register_dependants(summary, destroy):
+    if (summary, destroy) not in DEPENDANTS:
+        DEPENDANTS.append((summary, destroy))
+
+
 def permanent_deletion_summary(article):
     """What deleting `article` for good destroys besides the story itself: [(label, count)].
 
-    Its comments go with it (their replies, moderation events and reader reports too), its
-    revisions, corrections, old addresses and related links both ways. Images stay: they are
-    shared, and the image library is where they are deleted.
+    What other apps keep on it first (DEPENDANTS: its comments, with their replies,
+    moderation events and reader reports), then its revisions, corrections, old addresses and
+    related links both ways. Images stay: they are shared, and the image library is where
+    they are deleted.
     """
-    # Comments hang on stories; asked for lazily, as ArticleQuerySet.with_comment_count does.
-    from comments.models import CommentReport, ModerationEvent
-
     links = RelatedLink.objects.filter(Q(article=article) | Q(target=article))
     return [
-        (_("comments"), article.comments.count()),
-        (_("moderation events"), ModerationEvent.objects.filter(comment__article=article).count()),
-        (_("reader reports"), CommentReport.objects.filter(comment__article=article).count()),
+        *(entry for summary, _destroy in DEPENDANTS for entry in summary(article)),
         (_("revisions"), Article.history.filter(id=article.pk).count()),
         (_("corrections"), article.corrections.count()),
         (_("old addresses"), article.redirects.count()),
@@ -212,8 +220,7 @@ def delete_permanently(article, *, by):
         if not article.in_trash:
             raise ValidationError(_("Move the story to the trash first."))
         pk = article.pk
-        # Comment.article is PROTECT, so the story cannot go while a comment holds it: this
-        # is the one place that removes them (replies, events and reports cascade).
-        article.comments.all().delete()
+        for _summary, destroy in DEPENDANTS:
+            destroy(article)
         article.delete()
         Article.history.filter(id=pk).delete()  # the "deleted" revision simple-history just made

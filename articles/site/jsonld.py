@@ -13,19 +13,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom.site_url import absolute
+
 # The characters that could close or confuse a <script> element, as JSON escapes.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 IMAGE_WIDTHS = (1920, 1280, 640)
-
-
-def absolute(url):
-    """An absolute address on the public site (SITE_URL) for a path; full URLs pass through."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url.startswith("//"):
-        return settings.SITE_URL.split("//", 1)[0] + url
-    return settings.SITE_URL + ("" if url.startswith("/") else "/") + url
 
 
 def canonical_url(article):
@@ -67,7 +60,6 @@ def share_image(article):
 
 def news_article(article):
     """The NewsArticle object; expects `authors` and `tags` prefetched (no queries)."""
-    published = article.first_published_at or article.publish_at
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -75,8 +67,8 @@ def news_article(article):
         "url": absolute(article.get_absolute_url()),
         "headline": article.headline,
         "description": article.description_for_search_engines,
-        "datePublished": published,
-        "dateModified": max(filter(None, [article.updated_at, article.publish_at])),
+        "datePublished": article.date_published,
+        "dateModified": article.date_modified,
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
             for author in article.authors.all()

@@ -23,11 +23,12 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from articles import demo_content as content
-from articles import roles
+from articles.desk import roles
 from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
 from comments import moderation
-from comments.models import Comment, comments_open
+from comments.attach import comments_open
+from comments.models import Comment
+from demo import content
 
 DEMO_USERS = (
     ("editor", roles.EDITORS, "Daniel Achterberg"),

@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
-from articles.http import public_cache, set_last_modified
-from articles.jsonld import absolute
 from articles.models import Article, Author, Section
-from articles.views import stories_changed_at
+from articles.site.views import stories_changed_at
+from newsroom.http import public_cache, set_last_modified
+from newsroom.site_url import absolute
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -52,7 +51,7 @@ class StorySitemap(SiteSitemap):
         )
 
     def lastmod(self, item):
-        return max(item.updated_at, item.publish_at)
+        return item.date_modified
 
     def get_latest_lastmod(self):
         # Django's default takes max() over every item, loading every story; one aggregate.
@@ -73,9 +72,7 @@ class SectionSitemap(SiteSitemap):
 
 class TagSitemap(SiteSitemap):
     def items(self):
-        return Tag.objects.filter(
-            pk__in=indexable_stories().values("tags").exclude(tags=None)
-        ).order_by("name")
+        return indexable_stories().tags().order_by("name")
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})

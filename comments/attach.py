@@ -1,0 +1,80 @@
+"""What comments attach to, and how they plug into it: the comments app knows the story app,
+never the other way round (a test walks articles/ for imports of comments).
+
+A model is registered with the field that switches its comments on and the date field its
+closing age counts from, as django-contrib-comments' CommentModerator does; `plug_in()`
+(called from CommentsConfig.ready) registers the story and adds what the reader site and the
+desk need from comments through the hooks the story app offers: card and page annotations
+(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.desk.workflow) and the
+moderation grants of the desk roles (comments.roles).
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments.conf import setting
+
+
+@dataclass(frozen=True)
+class Attachment:
+    enable_field: str  # a BooleanField: comments on or off for this object
+    auto_close_field: str  # a DateTimeField: comments close CLOSE_AFTER_DAYS after it
+
+    def is_open(self, obj, now):
+        if not getattr(obj, self.enable_field):
+            return False
+        days = setting("CLOSE_AFTER_DAYS")
+        opened = getattr(obj, self.auto_close_field)
+        if not days or opened is None:
+            return True
+        return now < opened + timezone.timedelta(days=days)
+
+
+_registry = {}
+
+
+def register(model, *, enable_field, auto_close_field):
+    _registry[model] = Attachment(enable_field, auto_close_field)
+
+
+def comments_open(obj, now=None):
+    """Whether readers may comment on `obj`: its switch, then the closing age in settings."""
+    return _registry[type(obj)].is_open(obj, now or timezone.now())
+
+
+def plug_in():
+    from articles.desk import workflow
+    from articles.models import Article, ArticleQuerySet
+    from articles.site.views import contribute_story_context
+    from comments import roles, thread
+    from comments.models import approved_count, approved_set_changed_at, newest_approved_at
+
+    register(Article, enable_field="comments_enabled", auto_close_field="first_published_at")
+    ArticleQuerySet.contribute("card", comment_count=approved_count)
+    ArticleQuerySet.contribute(
+        "page",
+        newest_comment_at=newest_approved_at,
+        comments_moderated_at=approved_set_changed_at,
+    )
+    contribute_story_context(thread.story_context)
+    workflow.register_dependants(deletion_summary, delete_comments)
+    roles.grant_moderation()
+
+
+def deletion_summary(article):
+    """What a story's permanent deletion takes of comments: [(label, count)]."""
+    from comments.models import CommentReport, ModerationEvent
+
+    return [
+        (_("comments"), article.comments.count()),
+        (_("moderation events"), ModerationEvent.objects.filter(comment__article=article).count()),
+        (_("reader reports"), CommentReport.objects.filter(comment__article=article).count()),
+    ]
+
+
+def delete_comments(article):
+    # Comment.article is PROTECT, so the story cannot go while a comment holds it: this is the
+    # one place that removes them (replies, events and reports cascade).
+    article.comments.all().delete()
