@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 ]
 # Demo content (`manage.py seed_demo`, used by `make run`): on with DEBUG, or DEMO=true to load
 # it on a production-mode install; otherwise a production process never imports it.
-DEMO = env_bool("DEMO", default=DEBUG)
+DEMO = env.bool("DEMO", default=DEBUG)
 if DEMO:
     INSTALLED_APPS.append("demo")
 
