@@ -24,6 +24,7 @@ DEFAULTS = {
     "NOTIFY": "immediate",
     "NOTIFY_EMAILS": [],
     "PURGE_DAYS": 90,
+    "DIGEST_MINUTES": 60,
     "REMEMBER_DAYS": 365,
 }
 

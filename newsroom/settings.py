@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
     "newsroom",  # site-wide management commands (backup, restore) and template tags
@@ -271,6 +273,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
+# Background jobs (mail, image renditions, the purge) are rows in the database, run by
+# `manage.py db_worker`; `manage.py run_scheduler` enqueues the periodic ones (newsroom.scheduler).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Tags typed on the desk are normalised before taggit looks them up (newsroom/text.py).
@@ -337,6 +343,7 @@ COMMENTS_PROXY_COUNT = env_int("COMMENTS_PROXY_COUNT", 1)
 COMMENTS_NOTIFY = env("COMMENTS_NOTIFY", "immediate")
 COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
 COMMENTS_PURGE_DAYS = env_int("COMMENTS_PURGE_DAYS", 90)
+COMMENTS_DIGEST_MINUTES = env_int("COMMENTS_DIGEST_MINUTES", 60)
 if COMMENTS_NOTIFY not in {"immediate", "digest", "off"}:
     raise ImproperlyConfigured("COMMENTS_NOTIFY must be immediate, digest or off.")
 
