@@ -13,7 +13,7 @@ export DEBUG ?= true
 .PHONY: help run test lint format check bench clean backup restore
 
 help:
-	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) (HOST=, PORT=)"
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) with the job worker (HOST=, PORT=)"
 	@echo "make test   - install test tools and run the whole suite (DATABASE_URL picks the database)"
 	@echo "make lint   - ruff lint + format check, djLint on templates"
 	@echo "make format - apply ruff format and fixes"
@@ -35,11 +35,12 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	@touch $@ $(VENV)/.run-installed
 
+# The dev server, with the job worker and the scheduler beside it (scripts/devserver.py).
 run: $(VENV)/.run-installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then $(BIN)/python manage.py seed_demo; fi
-	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(BIN)/python scripts/devserver.py $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,21 +1,30 @@
 """Image policy: what an upload must be, how it is cleaned, and which renditions we keep.
 
 Uploads are judged by their content, never their name. Stored originals carry no metadata
-(EXIF GPS and camera serials can expose a source). Renditions are made once, at upload, in
-WebP with a JPEG fallback, at the widths below, and stored on the configured storage.
+(EXIF GPS and camera serials can expose a source). Renditions are made once per upload, by
+the worker, in WebP with a JPEG fallback, at the widths below, and stored on the configured
+storage; until they exist, pages show the original.
 """
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django_tasks import task
 from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
+
+from newsroom.tasks import retry_later
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
@@ -172,6 +181,28 @@ def make_renditions(image_field):
             entry["height"] = height
             renditions[str(width)] = entry
     return renditions
+
+
+@task()
+def make_image_renditions(pk, name, attempt=1):
+    """Make the renditions of image `pk` while its file is still `name`; True when made.
+
+    A job for a file since replaced, or already rendered, does nothing: a newer upload has
+    a job of its own.
+    """
+    images = apps.get_model("articles", "Image").objects.filter(pk=pk, file=name)
+    image = images.first()
+    if image is None or image.renditions:
+        return False
+    try:
+        renditions = make_renditions(image.file)
+    except OSError:  # the storage, not the picture: the upload was decoded when it came in
+        logger.exception("Could not make the renditions of image %s", pk)
+        retry_later(make_image_renditions, attempt, pk, name)
+        return False
+    with transaction.atomic():
+        images.filter(renditions={}).update(renditions=renditions)
+    return True
 
 
 def _flatten(image):

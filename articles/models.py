@@ -10,8 +10,9 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles.images import make_renditions, strip_metadata, validate_image_upload
+from articles.images import make_image_renditions, strip_metadata, validate_image_upload
 from articles.sanitize import reading_minutes, sanitize_html, word_count
+from newsroom.tasks import enqueue_with_transaction
 
 
 class Section(models.Model):
@@ -114,10 +115,11 @@ class Image(models.Model):
         new_file = bool(self.file) and not self.file._committed
         if new_file:
             self.file = strip_metadata(self.file)
+            self.renditions = {}
         super().save(*args, **kwargs)
-        if new_file or (self.file and not self.renditions):
-            self.renditions = make_renditions(self.file)
-            Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        if new_file:
+            # Up to ten encodes of a large picture: the worker makes them, not the request.
+            enqueue_with_transaction(make_image_renditions, self.pk, self.file.name)
 
     def srcset(self, fmt="webp"):
         """`srcset` value for <source>/<img>: every stored width of one format."""

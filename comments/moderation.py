@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from comments import notifications
+from comments import tasks
 from comments.conf import setting
 from comments.models import Comment, CommentReport, ModerationEvent
 
@@ -51,7 +51,7 @@ def set_status(comment, status, *, by=None, note=""):
             comment=comment, actor=by, from_status=from_status, to_status=status, note=note[:255]
         )
         if status == Comment.Status.PENDING and by is None:
-            notifications.comment_waiting(comment)
+            tasks.comment_waiting(comment)
     return True
 
 

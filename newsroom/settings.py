@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
     "newsroom",  # site-wide management commands (backup, restore) and template tags
@@ -254,6 +256,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
+# Background jobs (mail, image renditions, the purge) are rows in the database, run by
+# `manage.py db_worker`; `manage.py run_scheduler` enqueues the periodic ones (newsroom.scheduler).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Tags typed on the desk are normalised before taggit looks them up (newsroom/text.py).
@@ -320,6 +326,7 @@ COMMENTS_PROXY_COUNT = env.int("COMMENTS_PROXY_COUNT", default=1)
 COMMENTS_NOTIFY = env.str("COMMENTS_NOTIFY", default="immediate")
 COMMENTS_NOTIFY_EMAILS = env.list("COMMENTS_NOTIFY_EMAILS", default=[])
 COMMENTS_PURGE_DAYS = env.int("COMMENTS_PURGE_DAYS", default=90)
+COMMENTS_DIGEST_MINUTES = env.int("COMMENTS_DIGEST_MINUTES", default=60)
 if COMMENTS_NOTIFY not in {"immediate", "digest", "off"}:
     raise ImproperlyConfigured("COMMENTS_NOTIFY must be immediate, digest or off.")
 

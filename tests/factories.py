@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -113,6 +114,14 @@ class ImageFactory(DjangoModelFactory):
     alt_text = "Councillors voting in the chamber"
     caption = "The vote in the council chamber."
     credit = "Jane Photographer"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The upload's commit hands the renditions job to the (immediate) task backend.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            image = super()._create(model_class, *args, **kwargs)
+        image.refresh_from_db(fields=["renditions"])
+        return image
 
 
 class CorrectionFactory(DjangoModelFactory):

@@ -8,6 +8,8 @@
   - Debian's nginx running `deploy/nginx.conf`, changed only where a container address cannot
     work here: the upstream, the listen port and the media folder (each substitution must
     match exactly once, so an edit of the file that moves them fails loudly);
+  - the job worker with the command docker-compose.yml gives its `worker` service, through
+    the same entrypoint with SKIP_MIGRATE=1, and an `SmtpSink` it sends mail to;
   - optionally a `FaultProxy` between gunicorn and PostgreSQL and/or Redis, so a test can cut
     the database or the cache without touching the machine's real services.
 
@@ -24,6 +26,8 @@ Nothing here imports Django: the app runs only in the subprocesses, as in produc
 
 import asyncio
 import contextlib
+import email
+import email.policy
 import json
 import os
 import re
@@ -246,6 +250,79 @@ class FaultProxy:
         self._live -= pair
 
 
+class SmtpSink:
+    """A local SMTP server that accepts every message and keeps it, for the app's mail.
+
+    Speaks what Django's SMTP backend uses (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT),
+    on a loopback port, from an asyncio loop in a thread of its own. `messages` holds each
+    message as an `email.message.EmailMessage`, in the order received.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []
+        self._server = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="smtp", daemon=True)
+
+    def start(self):
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(timeout=30)
+        return self
+
+    def close(self):
+        if self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=30)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+        self._loop.close()
+
+    def received(self, text):
+        """The messages whose body contains `text`."""
+        return [m for m in list(self.messages) if text in m.get_body().get_content()]
+
+    async def _listen(self):
+        self._server = await asyncio.start_server(self._session, "127.0.0.1", self.port)
+
+    async def _shutdown(self):
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _session(self, reader, writer):
+        async def say(line):
+            writer.write(line.encode() + b"\r\n")
+            await writer.drain()
+
+        try:
+            await say("220 stack-smtp ready")
+            while line := await reader.readline():
+                verb = line[:4].upper()
+                if verb in {b"EHLO", b"HELO"}:
+                    await say("250 stack-smtp")
+                elif verb in {b"MAIL", b"RCPT", b"RSET", b"NOOP"}:
+                    await say("250 OK")
+                elif verb == b"DATA":
+                    await say("354 End data with <CR><LF>.<CR><LF>")
+                    lines = []
+                    while (data := await reader.readline()) not in {b".\r\n", b""}:
+                        # Undo the transfer's dot-stuffing and CRLF line ends.
+                        data = data[1:] if data.startswith(b"..") else data
+                        lines.append(data.removesuffix(b"\r\n").removesuffix(b"\n") + b"\n")
+                    self.messages.append(
+                        email.message_from_bytes(b"".join(lines), policy=email.policy.default)
+                    )
+                    await say("250 OK: queued")
+                elif verb == b"QUIT":
+                    await say("221 Bye")
+                    break
+                else:
+                    await say("502 Command not implemented")
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+
 # Run with `manage.py shell -c` in the stack's environment: what every stack test needs.
 SEED = """
 import json
@@ -307,6 +384,7 @@ class Stack:
         self.keep = os.environ.get("STACK_KEEP") == "1" if keep is None else keep
         self.database_proxy = None
         self.redis_proxy = None
+        self.mail = SmtpSink()
         self.processes = {}
         self.facts = {}
         self._database_created = False
@@ -345,6 +423,7 @@ class Stack:
         self._database_created = True
         database_url = self.database_url()
         redis_url = REDIS_URL
+        self.mail.start()
         if self.proxy_database:
             parts = urlsplit(database_url)
             self.database_proxy = FaultProxy(
@@ -360,6 +439,9 @@ class Stack:
         self.env = self._environment(database_url, redis_url)
         self._start_app()
         self.facts = self._seed()
+        # The fault proxies stand before the web app, which the fault tests are about; the
+        # worker reaches the services directly (after an outage compose restarts it).
+        self._start_worker(dict(self.env, DATABASE_URL=self.database_url(), REDIS_URL=REDIS_URL))
         self._start_nginx()
         return self
 
@@ -367,7 +449,7 @@ class Stack:
         """Stop everything this stack started, by PID, and drop its database; never raises."""
         for name in reversed(list(self.processes)):
             self._stop_process(name)
-        for proxy in (self.database_proxy, self.redis_proxy):
+        for proxy in (self.database_proxy, self.redis_proxy, self.mail):
             if proxy is not None:
                 proxy.close()
         if self._database_created:
@@ -425,6 +507,9 @@ class Stack:
             "COMMENTS_PROXY_COUNT": "1",
             # A test posts as soon as it has read the form; no sleeping for the "too fast" check.
             "COMMENTS_MIN_SECONDS": "0",
+            # The worker's moderator mail goes to the stack's SMTP sink.
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.mail.port}",
+            "COMMENTS_NOTIFY_EMAILS": "moderators@newsroom.test",
         }
         env.update(self.extra_env)
         return env
@@ -451,6 +536,35 @@ class Stack:
             lambda: self._check_alive("gunicorn") and self.healthy(self.app_port),
             START_TIMEOUT,
             "gunicorn /healthz",
+            self,
+        )
+
+    def restart_app(self):
+        """Start gunicorn again after a test stopped it (the entrypoint migrates: a no-op)."""
+        self._stop_process("gunicorn")
+        self._start_app()
+
+    def worker_command(self):
+        """The `command` of docker-compose.yml's worker service."""
+        import yaml
+
+        services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+        command = services["worker"]["command"]
+        if command[:3] != ["python", "manage.py", "db_worker"]:
+            raise StackError(f"docker-compose.yml worker is not the expected db_worker: {command}")
+        return command  # `python` is the virtualenv's: BIN leads the stack's PATH
+
+    def _start_worker(self, env):
+        # As compose runs it: the image's entrypoint, web's migrations left alone.
+        env = dict(env, SKIP_MIGRATE="1")
+        self._spawn(
+            "worker", [str(ROOT / "deploy" / "entrypoint.sh"), *self.worker_command()], env
+        )
+        log = self.tmp / "worker.log"
+        wait_for(
+            lambda: self._check_alive("worker") and b"Starting worker" in log.read_bytes(),
+            START_TIMEOUT,
+            "the job worker",
             self,
         )
 
@@ -543,12 +657,12 @@ http {{
 
     # Processes
 
-    def _spawn(self, name, command):
-        log = open(self.tmp / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+    def _spawn(self, name, command, env=None):
+        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -605,7 +719,8 @@ http {{
     def describe(self):
         return (
             f"stack: nginx {self.base} -> gunicorn 127.0.0.1:{self.app_port} "
-            f"({WORKERS} workers), database {self.database}, logs in {self.tmp}; "
+            f"({WORKERS} workers), job worker, mail to 127.0.0.1:{self.mail.port}, "
+            f"database {self.database}, logs in {self.tmp}; "
             f"gunicorn: {shlex.join(self.gunicorn_command())}"
         )
 

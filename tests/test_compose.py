@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,42 @@ def test_an_operators_addresses_win_over_the_defaults():
     )
     assert web["SITE_URL"] == "https://news.example.org"
     assert web["CSRF_TRUSTED_ORIGINS"] == "https://news.example.org"
+
+
+def test_worker_and_scheduler_run_the_web_image_without_migrating():
+    """Both background services run what web runs, leave migrations to web, and have a health
+    check; the scheduler's check reads the heartbeat file its command writes."""
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    web = services["web"]
+    assert "SKIP_MIGRATE" not in web["environment"]
+    for name, command in (("worker", "db_worker"), ("scheduler", "run_scheduler")):
+        service = services[name]
+        assert service["image"] == web["image"]
+        assert service["command"][:3] == ["python", "manage.py", command]
+        assert service["environment"]["SKIP_MIGRATE"] == "1"
+        assert service["depends_on"]["db"] == {"condition": "service_healthy"}
+        assert service["depends_on"]["web"] == {"condition": "service_healthy"}
+        assert service["healthcheck"]["test"]
+    heartbeat = services["scheduler"]["command"][-1]
+    assert services["scheduler"]["command"][-2] == "--heartbeat"
+    assert heartbeat in services["scheduler"]["healthcheck"]["test"][-1]
+    assert "check_task_queue" in services["worker"]["healthcheck"]["test"]
+    # Renditions are written where web and nginx read media.
+    assert "media:/app/media" in services["worker"]["volumes"]
+
+
+@pytest.mark.parametrize(("age", "healthy"), [(5, True), (120, False), (None, False)])
+def test_scheduler_health_check_reads_the_heartbeat_age(tmp_path, age, healthy):
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    heartbeat = services["scheduler"]["command"][-1]
+    code = services["scheduler"]["healthcheck"]["test"][-1]
+    beat = tmp_path / "heartbeat"
+    if age is not None:
+        beat.touch()
+        os.utime(beat, (time.time() - age, time.time() - age))
+    result = subprocess.run(
+        [sys.executable, "-c", code.replace(heartbeat, str(beat))],
+        capture_output=True,
+        check=False,
+    )
+    assert (result.returncode == 0) is healthy

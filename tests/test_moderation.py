@@ -1,6 +1,6 @@
 """The one status function, its audit trail, notifications and the personal-data purge."""
 
-import time
+import threading
 from io import StringIO
 
 import pytest
@@ -8,16 +8,34 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connections, transaction
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from articles.desk.roles import sync_groups
 from comments import moderation, notifications
 from comments.models import Comment, ModerationEvent
 from comments.moderation import set_status
+from newsroom.tasks import RETRY_ATTEMPTS
 from tests.comment_helpers import HangingEmailBackend, _fresh_cache, post_comment  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def run_worker():
+    """What `manage.py db_worker --batch` does: run every due job, then return."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 def member(group, **kwargs):
@@ -130,7 +148,6 @@ def moderator_with_email():
 def test_immediate_notification_after_commit(client, moderator_with_email):
     article = ArticleFactory()
     post_comment(client, article)
-    assert notifications.wait_for_senders(timeout=60)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["desk@newsroom.test"]
@@ -140,31 +157,54 @@ def test_immediate_notification_after_commit(client, moderator_with_email):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_hanging_mail_server_does_not_hold_the_reader(client, settings, moderator_with_email):
-    """The reader's answer comes at once; the mail goes out when the server answers."""
+def test_the_alert_is_a_job_committed_with_the_comment(client, settings, moderator_with_email):
+    """On the database backend the reader's request only writes a job row; no mail is tried."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.comment_helpers.BrokenEmailBackend"
+    article = ArticleFactory()
+    assert post_comment(client, article).status_code == 302
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "comments.tasks.announce_waiting"
+    assert job.status == "READY"
+    assert Comment.objects.get().moderators_notified_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_comment_leaves_no_job(settings, moderator_with_email):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    article = ArticleFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        moderation.set_status(CommentFactory.build(article=article), Comment.Status.PENDING)
+        raise RuntimeError("the request failed after filing the comment")
+    assert not DBTaskResult.objects.exists()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_never_send_one_comment_twice(settings, moderator_with_email):
+    """While one run holds the claim (its mail server hangs), another finds nothing to send."""
     settings.EMAIL_BACKEND = "tests.comment_helpers.HangingEmailBackend"
     HangingEmailBackend.reset()
-    article = ArticleFactory()
-    began = time.perf_counter()
-    response = post_comment(client, article)
-    answered = time.perf_counter() - began
+    CommentFactory(status=Comment.Status.PENDING)
+    results = []
+
+    def first_run():
+        try:
+            results.append(notifications.send_waiting())
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=first_run)
+    first.start()
     try:
-        assert response.status_code == 302
-        assert answered < HangingEmailBackend.HANG_SECONDS
-        assert HangingEmailBackend.started.wait(60)  # the send had begun, and hangs
-        assert Comment.objects.get().moderators_notified_at is None
-        # Two more comments while the mail server hangs: answered at once as well.
-        for body in ("second comment", "third comment"):
-            began = time.perf_counter()
-            assert post_comment(client, article, body=body).status_code == 302
-            assert time.perf_counter() - began < HangingEmailBackend.HANG_SECONDS
+        assert HangingEmailBackend.started.wait(60)
+        assert notifications.send_waiting() == 0  # the digest, or a retry, at the same time
     finally:
         HangingEmailBackend.release.set()
-    assert notifications.wait_for_senders(timeout=60)
-    # One mail for the first, one for the two that waited behind it.
-    subjects = [message.subject for message in HangingEmailBackend.sent]
-    assert len(subjects) == 2 and "2 comments waiting" in subjects[1], subjects
-    assert not Comment.objects.filter(moderators_notified_at=None).exists()
+        first.join(60)
+    assert results == [1]
+    assert len(HangingEmailBackend.sent) == 1
+    assert notifications.send_waiting() == 0  # and nothing is left to announce afterwards
 
 
 def test_nothing_sent_before_commit(
@@ -186,19 +226,38 @@ def test_approved_comments_do_not_notify(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_failing_mail_server_loses_nothing(client, settings, moderator_with_email):
+def test_failing_mail_server_is_retried_with_back_off(client, settings, moderator_with_email):
+    """The failed alert comes back after the back-off; the comment waits, unannounced."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.EMAIL_BACKEND = "tests.comment_helpers.BrokenEmailBackend"
     article = ArticleFactory()
-    response = post_comment(client, article)
-    assert notifications.wait_for_senders(timeout=60)
-    assert response.status_code == 302
+    assert post_comment(client, article).status_code == 302
+    run_worker()
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     assert comment.moderators_notified_at is None
-    # The next digest retries once the server is back.
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
+    assert retry.run_after - timezone.now() > timezone.timedelta(seconds=50)
+    # The server is back and the back-off has passed: the retry announces the comment, once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("send_comment_digest", stdout=StringIO())
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
     assert len(mail.outbox) == 1
+    assert Comment.objects.get().moderators_notified_at is not None
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_retries_are_bounded_and_the_last_failure_logged(
+    client, settings, caplog, django_capture_on_commit_callbacks, moderator_with_email
+):
+    settings.EMAIL_BACKEND = "tests.comment_helpers.BrokenEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, ArticleFactory())
+    failures = [r for r in caplog.records if r.name == "comments.tasks"]
+    assert len(failures) == RETRY_ATTEMPTS
+    assert "failed 5 times; giving up" in caplog.text
+    assert Comment.objects.get().moderators_notified_at is None
 
 
 def test_digest_mode(client, settings, django_capture_on_commit_callbacks, moderator_with_email):
@@ -232,7 +291,6 @@ def test_report_return_to_queue_notifies_again(moderator_with_email):
     comment = CommentFactory(moderators_notified_at=timezone.now())
     for reader in ("a", "b", "c"):
         moderation.report(comment, reader * 64)
-    assert notifications.wait_for_senders(timeout=60)
     assert len(mail.outbox) == 1
     assert "reported by readers" in mail.outbox[0].body
 

@@ -254,8 +254,9 @@ def make_run(*args, **env):
         text=True,
         check=True,
     )
-    (line,) = [line for line in result.stdout.splitlines() if " runserver " in line]
-    match = re.fullmatch(r"SITE_URL='([^']*)' \S+ manage\.py runserver (\S+)", line)
+    # scripts/devserver.py runs `manage.py runserver ADDRESS` beside the worker and scheduler.
+    (line,) = [line for line in result.stdout.splitlines() if " scripts/devserver.py " in line]
+    match = re.fullmatch(r"SITE_URL='([^']*)' \S+ scripts/devserver\.py (\S+)", line)
     assert match, line
     return match.groups()
 

@@ -29,9 +29,10 @@ def test_refuses_when_debug_is_off(settings):
     assert not Article.objects.exists()
 
 
-def test_loads_a_whole_newsroom_and_is_idempotent(settings):
+def test_loads_a_whole_newsroom_and_is_idempotent(settings, django_capture_on_commit_callbacks):
     settings.DEBUG = True
-    output = seed("--stories", "14")
+    with django_capture_on_commit_callbacks(execute=True):  # the renditions jobs
+        output = seed("--stories", "14")
     assert "reporter   password newsroom-reporter" in output
 
     assert Section.objects.count() == 6

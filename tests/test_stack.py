@@ -3,13 +3,16 @@
 gunicorn (2 workers, production settings) behind Debian's nginx with deploy/nginx.conf, on
 PostgreSQL and Redis: the session's `stack` fixture (tests/conftest.py, tests/stack.py)
 starts them once and stops them by PID. The tests run in order: a comment is posted,
-approved, seen by another reader, then reported.
+approved, seen by another reader, then reported. The job worker runs beside gunicorn, as
+compose runs it, and mails moderators through a local SMTP sink (`stack.mail`).
 """
 
 import io
 import re
 import secrets
+import signal
 import threading
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -20,7 +23,8 @@ pytestmark = pytest.mark.stack
 
 # Each client below comes from a loopback address of its own, so the rate limit (3 a minute
 # on the stack) counts each apart; nginx passes the address it saw in X-Forwarded-For.
-WRITER, RATE_LIMITED = "127.0.0.2", "127.0.0.3"
+WRITER, RATE_LIMITED, MAILED = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+MAIL_TIMEOUT = 90
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +235,51 @@ def test_double_posts_across_both_app_workers_store_each_comment_once(stack):
     )
     assert len(stored) == pairs
     assert {(comments, events) for _, comments, events in stored} == {(1, 1)}
+
+
+def moderator_mail(stack, name, body):
+    """Wait for the worker's mail naming the comment; return it."""
+    [message] = harness.wait_for(
+        lambda: stack.mail.received(f"- {name} on"), MAIL_TIMEOUT, "the moderator mail", stack
+    )
+    text = message.get_body().get_content()
+    assert message["To"] == "moderators@newsroom.test"
+    assert "waiting for moderation" in message["Subject"]
+    assert f'- {name} on "{stack.facts["headline"]}"' in text
+    assert body in text
+    assert f"{stack.base}/admin/comments/comment/queue/" in text
+    return message
+
+
+def test_the_worker_mails_moderators_about_a_posted_comment(stack):
+    name = f"Mailed Reader {secrets.token_hex(3)}"
+    body = "The worker should tell the moderators about me."
+    posted_at = time.monotonic()
+    posted = harness.post_comment(harness.browser(source=MAILED), stack, body, name=name)
+    assert posted.status_code == 302, posted.text[:2000]
+    moderator_mail(stack, name, body)
+    print(f"post to moderator mail: {time.monotonic() - posted_at:.2f}s")
+    # Announced once: the row says so, and no second mail names it.
+    [(notified,)] = stack.query(
+        "SELECT moderators_notified_at FROM comments_comment WHERE name = %s", (name,)
+    )
+    assert notified is not None
+
+
+def test_the_mail_still_goes_when_gunicorn_is_stopped_right_after_the_post(stack):
+    """The job is a row written with the comment: a deploy's SIGTERM cannot drop it."""
+    name = f"Deploy Reader {secrets.token_hex(3)}"
+    body = "Posted a moment before the deploy."
+    posted_at = time.monotonic()
+    posted = harness.post_comment(harness.browser(source=MAILED), stack, body, name=name)
+    assert posted.status_code == 302, posted.text[:2000]
+    gunicorn = stack.processes["gunicorn"]
+    gunicorn.send_signal(signal.SIGTERM)
+    gunicorn.wait(timeout=60)
+    try:
+        assert not stack.healthy(stack.app_port)
+        moderator_mail(stack, name, body)
+        print(f"post to moderator mail, gunicorn stopped: {time.monotonic() - posted_at:.2f}s")
+    finally:
+        stack.restart_app()  # the tests after this one (and test_stack_faults) need it
+    assert harness.browser().get(stack.url("/healthz")).status_code == 200

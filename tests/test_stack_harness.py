@@ -102,3 +102,41 @@ def test_fault_proxy_relays_then_cuts_live_connections_refuses_new_ones_and_come
         live.close()
     finally:
         proxy.close()
+
+
+def test_the_worker_runs_the_compose_worker_command_without_migrating(unstarted, monkeypatch):
+    import yaml
+
+    services = yaml.safe_load((harness.ROOT / "docker-compose.yml").read_text())["services"]
+    assert unstarted.worker_command() == services["worker"]["command"]
+    started = []
+    monkeypatch.setattr(unstarted, "_spawn", lambda *args: started.append(args))
+    monkeypatch.setattr(harness, "wait_for", lambda *args: True)
+    unstarted._start_worker({"PATH": "/bin"})
+    [(name, command, env)] = started
+    assert (name, env["SKIP_MIGRATE"]) == ("worker", "1")
+    assert command == [
+        str(harness.ROOT / "deploy" / "entrypoint.sh"),
+        *services["worker"]["command"],
+    ]
+
+
+def test_smtp_sink_keeps_what_smtplib_sends():
+    import smtplib
+    from email.message import EmailMessage
+
+    sink = harness.SmtpSink().start()
+    try:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "a@x.test", "b@x.test", "Hello"
+        message.set_content("First line\n.starts with a dot\n")
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as client:
+            client.send_message(message)
+        [received] = sink.received(".starts with a dot")
+        assert received["Subject"] == "Hello"
+        assert received.get_body().get_content() == "First line\n.starts with a dot\n"
+        assert sink.received("not sent") == []
+    finally:
+        sink.close()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", sink.port), timeout=5).close()

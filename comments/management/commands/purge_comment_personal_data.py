@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from comments.conf import setting
-from comments.models import Comment
+from comments.tasks import purge_personal_data
 
 
 class Command(BaseCommand):
-    help = "Clear the IP addresses and browser strings of comments older than --days days."
+    help = (
+        "Clear the IP addresses and browser strings of comments older than --days days, now. "
+        "The scheduler (manage.py run_scheduler) runs this daily."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,12 +22,7 @@ class Command(BaseCommand):
         days = setting("PURGE_DAYS") if days is None else days
         if days < 0:
             raise CommandError("--days must be 0 or more.")
-        cutoff = timezone.now() - timezone.timedelta(days=days)
-        cleared = (
-            Comment.objects.filter(created__lt=cutoff)
-            .exclude(ip_address=None, user_agent="")
-            .update(ip_address=None, user_agent="")
-        )
+        cleared = purge_personal_data.call(days)
         self.stdout.write(
             f"Cleared IP address and browser of {cleared} comment{'s' if cleared != 1 else ''} "
             f"older than {days} days."
