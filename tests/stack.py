@@ -544,6 +544,11 @@ class Stack:
         self._stop_process("gunicorn")
         self._start_app()
 
+    def restart_worker(self):
+        """Start the job worker again after a test stopped it, as compose's restart policy does."""
+        self._stop_process("worker")
+        self._start_worker(dict(self.env, DATABASE_URL=self.database_url(), REDIS_URL=REDIS_URL))
+
     def worker_command(self):
         """The `command` of docker-compose.yml's worker service."""
         import yaml

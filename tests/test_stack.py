@@ -23,7 +23,7 @@ pytestmark = pytest.mark.stack
 
 # Each client below comes from a loopback address of its own, so the rate limit (3 a minute
 # on the stack) counts each apart; nginx passes the address it saw in X-Forwarded-For.
-WRITER, RATE_LIMITED, MAILED = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+WRITER, RATE_LIMITED, MAILED, UNATTENDED = "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"
 MAIL_TIMEOUT = 90
 
 
@@ -264,6 +264,31 @@ def test_the_worker_mails_moderators_about_a_posted_comment(stack):
         "SELECT moderators_notified_at FROM comments_comment WHERE name = %s", (name,)
     )
     assert notified is not None
+
+
+def test_a_comment_posted_while_the_worker_is_down_waits_for_it(stack):
+    """Worker down: readers notice nothing; the job waits in the database until it is back."""
+    worker = stack.processes["worker"]
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+    name = f"Unattended Reader {secrets.token_hex(3)}"
+    body = "Posted while nobody was minding the queue."
+    try:
+        posted = harness.post_comment(harness.browser(source=UNATTENDED), stack, body, name=name)
+        assert posted.status_code == 302, posted.text[:2000]
+        [(status, notified)] = stack.query(
+            "SELECT status, moderators_notified_at FROM comments_comment WHERE name = %s",
+            (name,),
+        )
+        assert (status, notified) == ("pending", None)
+        [(waiting,)] = stack.query(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+        )
+        assert waiting >= 1
+        assert harness.browser().get(stack.url("/healthz")).status_code == 200
+    finally:
+        stack.restart_worker()
+    moderator_mail(stack, name, body)
 
 
 def test_the_mail_still_goes_when_gunicorn_is_stopped_right_after_the_post(stack):
