@@ -61,6 +61,8 @@ def _terminate(signum, frame):
 def run(address):
     """Run until runserver or a helper stops; return the exit status to report."""
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C stops us even when started from a shell that ignored SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     children = {}
     try:
         for name, args in HELPERS.items():
