@@ -4,8 +4,10 @@ import re
 from base64 import b32decode
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,6 +35,14 @@ def enrolled(user):
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     codes = policy.new_recovery_codes(user)
     return device, codes
+
+
+def verified_login(client, user, device):
+    """A session that has given `device`'s code, as django_otp.login leaves it."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def password_login(client, username, next_url="/admin/"):
@@ -194,12 +204,9 @@ def test_new_recovery_codes_replace_the_old(client, editor):
 def test_a_superuser_resets_a_lost_device(client, editor):
     enrolled(editor)
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    enrolled(root)
+    root_device, _codes = enrolled(root)
     admin_client = client.__class__()
-    admin_client.force_login(root)
-    session = admin_client.session
-    session.pop(policy.SESSION_KEY, None)  # root verified already (force_login in the test)
-    session.save()
+    verified_login(admin_client, root, root_device)
     response = admin_client.post(
         reverse("admin:auth_user_changelist"),
         {"action": "reset_two_factor", "_selected_action": [editor.pk]},
@@ -208,6 +215,7 @@ def test_a_superuser_resets_a_lost_device(client, editor):
     assert not TOTPDevice.objects.filter(user=editor).exists()
     assert not StaticDevice.objects.filter(user=editor).exists()
     assert TOTPDevice.objects.filter(user=root).exists()
+    assert LogEntry.objects.filter(object_id=str(editor.pk), user=root).exists()
     # The editor's next login enrols afresh.
     assert password_login(client, "eve")["Location"].startswith(reverse("twofactor:setup"))
 
@@ -217,13 +225,41 @@ def test_only_superusers_may_reset(client, editor):
     manager.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_user", "change_user"])
     )
-    client.force_login(manager)
-    session = client.session
-    session.pop(policy.SESSION_KEY, None)
-    session.save()
+    manager_device, _codes = enrolled(manager)
+    verified_login(client, manager, manager_device)
     page = client.get(reverse("admin:auth_user_changelist"))
     assert page.status_code == 200
     assert "reset_two_factor" not in page.content.decode()
+    # Nor does a hand-made POST of the action reach the devices.
+    enrolled(editor)
+    client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [editor.pk]},
+    )
+    assert TOTPDevice.objects.filter(user=editor).exists()
+    assert StaticDevice.objects.filter(user=editor).exists()
+
+
+def test_a_session_opened_before_two_factor_was_required_owes_it_now(client, editor, settings):
+    settings.STAFF_2FA_REQUIRED = False
+    assert password_login(client, "eve", next_url=STORIES).status_code == 200
+    settings.STAFF_2FA_REQUIRED = True
+    response = client.get(STORIES)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("twofactor:setup"))
+    # Nor does the half-held session see drafts on the reader site.
+    draft = ArticleFactory(status="draft")
+    assert client.get(reverse("articles:preview", kwargs={"pk": draft.pk})).status_code == 302
+
+
+def test_a_reporter_given_publishing_mid_session_owes_the_step(client, settings):
+    reporter = StaffFactory(username="rory", role="Reporters")
+    assert password_login(client, "rory", next_url=STORIES).status_code == 200
+    reporter.groups.clear()
+    reporter.groups.add(*StaffFactory(username="ed", role="Editors").groups.all())
+    response = client.get(STORIES)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("twofactor:setup"))
 
 
 def test_off_by_default_in_development(client, editor, settings):

@@ -19,6 +19,8 @@ class UserAdmin(RegisteredUserAdmin):
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             policy.reset(user)
+            # The user's open sessions held that device: they owe the step again (middleware).
+            self.log_change(request, user, "Reset two-factor login.")
         self.message_user(
             request,
             f"Two-factor login reset for {len(queryset)} user(s). Their recovery codes no "

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from newsroom.twofactor.policy import ENROL, SESSION_KEY
+from newsroom.twofactor.policy import ENROL, owed_step
 
 
 class TwoFactorMiddleware:
@@ -21,8 +21,9 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         if hasattr(request, "session"):
+            user = request.user
             if request.path_info.startswith(reverse("admin:index")):
-                step = request.session.get(SESSION_KEY)
+                step = owed_step(user, request.session)
                 held = self.hold(request, step) if step else None
                 if held is not None:
                     return held
@@ -30,9 +31,8 @@ class TwoFactorMiddleware:
                 # Lazily, like request.user itself: a reader's request that never asks who
                 # is signed in never reads the session (and still works while the database
                 # is down, so the view can answer for itself).
-                user = request.user
                 request.user = SimpleLazyObject(
-                    lambda: AnonymousUser() if request.session.get(SESSION_KEY) else user
+                    lambda: AnonymousUser() if owed_step(user, request.session) else user
                 )
         return self.get_response(request)
 

@@ -46,6 +46,24 @@ def step_for(user):
     return None
 
 
+def owed_step(user, session):
+    """The step `user`'s session still owes, decided on each request and noted in the session.
+
+    Not only at login: a session opened before STAFF_2FA_REQUIRED was on, or before its user
+    was given publishing or moderation, owes the step from its next request on. A session
+    verified with a device owes nothing.
+    """
+    step = None
+    if user.is_authenticated and not user.is_verified():
+        step = step_for(user)
+    if step:
+        if session.get(SESSION_KEY) != step:
+            session[SESSION_KEY] = step
+    elif SESSION_KEY in session:
+        del session[SESSION_KEY]
+    return step
+
+
 def remember_step(sender, request, user, **kwargs):
     """On every login (user_logged_in), note in the session what is still owed."""
     if request is None or not hasattr(request, "session"):
