@@ -1,9 +1,11 @@
 """How many comments and reports one connection may send: a fixed window per client IP.
 
-The counter lives in the cache, so it holds across app servers. When the cache cannot be
-reached (Redis down or restarting), the same counter is kept in the database instead, with
-one warning in the log per request: the limit keeps holding and no reader's post fails
-because of it. The windows are aligned to the clock, so both counters agree on when a
+The counter lives in Redis when the cache is Redis, so it holds across app servers. When
+Redis cannot be reached (down or restarting), the same counter is kept in the database
+instead, with one warning in the log per request: the limit keeps holding and no reader's
+post fails because of it. A cache whose increment is not atomic across processes (Django's
+database cache, production's default without Redis) is never used for counting: the
+database's one-statement upsert is, directly. The windows are aligned to the clock, so both counters agree on when a
 window ends and the 429 answer can say how long to wait.
 """
 
@@ -13,13 +15,20 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from redis.exceptions import RedisError
 
 from comments.conf import setting
 from comments.models import RateLimitCounter
 
 logger = logging.getLogger(__name__)
+
+# Caches whose incr() is one atomic step: Redis's INCR (shared by every server), and local
+# memory's lock (one process: development only).
+ATOMIC_COUNTING_CACHES = (RedisCache, LocMemCache)
 
 
 def client_ip(request):
@@ -63,9 +72,11 @@ def hit(request, bucket, now=None):
     retry_after = max(1, start + window - int(now))
     ip = client_ip(request) or "unknown"
     key = f"comments:rate:{bucket}:{hashlib.sha256(ip.encode()).hexdigest()[:32]}"
+    if not isinstance(caches["default"], ATOMIC_COUNTING_CACHES):
+        return Allowance(_count_in_database(key, start) <= limit, retry_after)
     try:
         count = _count_in_cache(f"{key}:{start}", timeout=retry_after + 1)
-    except Exception as error:  # noqa: BLE001 (whatever the cache client raises when down)
+    except (RedisError, OSError) as error:  # Redis down, restarting or unreachable
         logger.warning(
             "Cache unavailable (%s: %s); rate limit counted in the database",
             type(error).__name__,

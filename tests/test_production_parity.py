@@ -16,7 +16,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from comments import notifications
-from comments.models import Comment
+from comments.models import Comment, RateLimitCounter
 from tests.comment_helpers import post_comment
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -236,6 +236,8 @@ def test_the_comment_rate_limit_holds_on_the_database_cache(client, settings):
         429,
     ]
     assert Comment.objects.count() == 2
+    # Counted by the database's atomic upsert, not the database cache's get-then-set incr().
+    assert RateLimitCounter.objects.get().count == 3
 
 
 # `make run PORT=...`: absolute links name the port the site is served on.
