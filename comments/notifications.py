@@ -33,8 +33,11 @@ def send_waiting():
     Returns how many comments the mail announced. The comments are claimed with
     `SELECT ... FOR UPDATE SKIP LOCKED` and marked announced in the same transaction as the
     send: a second run at the same time (another worker, a retry, the digest) skips them,
-    and a failed send rolls the mark back and raises, so they are announced later, never
-    twice and never lost. The lock is on the comment rows alone, not their stories.
+    and a failed send rolls the mark back and raises, so they are announced later and never
+    lost. Only if the database fails in the instant between the mail server accepting the
+    mail and the commit would the next run announce them again: at least once, never lost
+    (marking first would trade that for "at most once"). The lock is on the comment rows
+    alone, not their stories.
     """
     from comments.models import Comment
 

@@ -1,6 +1,7 @@
 """The comments app's background jobs, run by the worker (`manage.py db_worker`)."""
 
 import logging
+import smtplib
 
 from django.utils import timezone
 from django_tasks import task
@@ -31,7 +32,8 @@ def announce_waiting(attempt=1):
         return 0
     try:
         return send_waiting()
-    except Exception:
+    except (smtplib.SMTPException, OSError):  # the mail server down, refusing or timing out
+        # A bug (a template error, say) is not retried: it fails the job, logged by the worker.
         logger.exception("Could not email moderators about waiting comments")
         retry_later(announce_waiting, attempt)
         return 0

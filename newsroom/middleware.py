@@ -45,11 +45,18 @@ class RequestIdMiddleware:
 RETRY_AFTER_SECONDS = 30
 
 
+# SQLite reports a schema that does not match the code (a migration not run) as an
+# OperationalError too: that is a bug to fix, not an outage to wait out.
+SCHEMA_ERRORS = ("no such table", "no such column", "has no column")
+
+
 def is_outage(error):
     """A database that cannot be reached: what the driver raises when the server is down,
     restarting, out of connections or cut off, or a statement timed out. A retry later can
     succeed. Every other exception (ProgrammingError, IntegrityError...) is a bug."""
-    return isinstance(error, (OperationalError, InterfaceError))
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return False
+    return not str(error).lower().startswith(SCHEMA_ERRORS)
 
 
 def outage_response(request):
@@ -92,7 +99,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_outage(exception):
             return None
-        logger.warning("Database unavailable (%s); answered 503", exception)
+        logger.warning("Database unavailable (%s); answered 503", exception, exc_info=exception)
         return outage_response(request)
 
 

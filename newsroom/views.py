@@ -26,9 +26,12 @@ def database_ok():
 def cache_ok():
     """A write and a read back: the cache answers and keeps what it is given."""
     value = get_random_string(12)
+    key = f"{HEALTH_KEY}:{value}"  # a key per probe: probes on other servers cannot race it
     try:
-        cache.set(HEALTH_KEY, value, timeout=10)
-        return cache.get(HEALTH_KEY) == value
+        cache.set(key, value, timeout=10)
+        answered = cache.get(key) == value
+        cache.delete(key)
+        return answered
     except Exception as error:  # noqa: BLE001 (whatever the cache client raises when down)
         logger.warning("Health check: cache unavailable (%s: %s)", type(error).__name__, error)
         return False

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from comments import ratelimit
 from comments.models import Comment, ModerationEvent, RateLimitCounter
-from newsroom.middleware import RETRY_AFTER_SECONDS
+from newsroom.middleware import RETRY_AFTER_SECONDS, is_outage
 from tests.comment_helpers import BROWSER_UA, SAME_ORIGIN, _fresh_cache, form_data  # noqa: F401
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -326,3 +326,18 @@ def test_an_unknown_address_during_an_outage_answers_503():
     with connection.execute_wrapper(database_down):
         response = client.get("/no-such-page/")
     assert "Back in a moment" in assert_outage_answer(response)
+
+
+@pytest.mark.parametrize(
+    ("error", "outage"),
+    [
+        (OperationalError("connection to server at 127.0.0.1, port 5432 failed"), True),
+        (OperationalError("server closed the connection unexpectedly"), True),
+        (OperationalError("database is locked"), True),
+        # SQLite's words for a migration not run: a bug to see, not "back in a moment".
+        (OperationalError("no such table: articles_article"), False),
+        (OperationalError("no such column: articles_article.trashed_at"), False),
+    ],
+)
+def test_what_counts_as_a_database_outage(error, outage):
+    assert is_outage(error) is outage
