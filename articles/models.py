@@ -117,8 +117,9 @@ class Image(models.Model):
             self.file = strip_metadata(self.file)
             self.renditions = {}
         super().save(*args, **kwargs)
-        if new_file:
+        if self.file and not self.renditions:
             # Up to ten encodes of a large picture: the worker makes them, not the request.
+            # Also when an image still has none (its job gave up): saving it asks again.
             enqueue_with_transaction(make_image_renditions, self.pk, self.file.name)
 
     def srcset(self, fmt="webp"):

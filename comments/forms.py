@@ -15,6 +15,9 @@ from comments.models import Comment
 
 TOKEN_SALT = "comments.form.token"  # noqa: S105 (a signing salt, not a secret)
 HONEYPOT = "phone_number"
+# What a refused or unreadable post gives back to the reader in a new form ("remember", a
+# checkbox, is read apart).
+KEPT_FIELDS = ("name", "email", "website", "body", "parent", "submission")
 
 # The form's clock, in epoch seconds. Tests replace it (tests/comment_helpers.py `clock`) so the
 # "too fast" and "too old" checks never depend on how fast the machine runs.

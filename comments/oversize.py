@@ -14,9 +14,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 
 from comments.conf import setting
-from comments.forms import CommentForm
+from comments.forms import KEPT_FIELDS, CommentForm
 
-KEPT_FIELDS = ("name", "email", "website", "body", "parent", "remember")
 # Percent-encoded UTF-8 takes at most 12 bytes a character; the other fields fit in 8 KB.
 BYTES_PER_CHARACTER = 12
 OTHER_FIELDS_BYTES = 8192
@@ -41,7 +40,7 @@ def salvage(request):
     for name, value in parse_qsl(
         raw.decode("ascii", "replace"), keep_blank_values=True, errors="replace"
     ):
-        if name in KEPT_FIELDS:
+        if name in KEPT_FIELDS or name == "remember":
             kept.setdefault(name, value)
     if "body" in kept:
         kept["body"] = kept["body"][: setting("MAX_LENGTH")]

@@ -15,7 +15,7 @@ from comments import forms as comment_forms
 from comments import moderation, oversize, ratelimit, remember
 from comments.attach import comments_open
 from comments.conf import setting
-from comments.forms import CommentForm, make_token
+from comments.forms import KEPT_FIELDS, CommentForm, make_token
 from comments.models import Comment
 from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
@@ -36,9 +36,6 @@ def remembered_author(request):
 
 def comments_url(article):
     return f"{article.get_absolute_url()}#comments"
-
-
-KEPT_FIELDS = ("name", "email", "website", "body", "parent", "submission")
 
 
 def kept_fields(request):

@@ -174,3 +174,17 @@ def test_author_photo_is_checked_and_stripped_too(editor_client):
     with author.photo.open("rb") as handle, PILImage.open(handle) as stored:
         assert stored.getexif() == {}
         assert stored.size == (40, 80)
+
+
+@pytest.mark.django_db
+def test_saving_an_image_left_without_renditions_asks_the_worker_again(
+    django_capture_on_commit_callbacks,
+):
+    image = ImageFactory()
+    Image.objects.filter(pk=image.pk).update(renditions={})  # its job gave up, say
+    image.refresh_from_db()
+    image.caption = "A caption added later"
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    image.refresh_from_db()
+    assert image.renditions
