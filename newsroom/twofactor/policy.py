@@ -7,9 +7,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.desk.workflow import PUBLISH_PERMISSION
 from comments.moderation import MODERATE_PERMISSION
 
-PUBLISH_PERMISSION = "articles.publish_article"
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
