@@ -556,7 +556,9 @@ def test_changelist_query_count_does_not_grow_with_stories(
 ):
     measured = changelist_queries(client, users[EDITOR], count)
     print(f"article changelist with {count} stories: {measured} queries")
-    with django_assert_max_num_queries(11):
+    # 11, and one for two-factor: does this unverified session's user have a device?
+    # (A session verified with its device, as publishers' are in production, skips it.)
+    with django_assert_max_num_queries(12):
         client.get(reverse("admin:articles_article_changelist"))
 
 
