@@ -3,9 +3,6 @@ one place for every default."""
 
 import ast
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from comments.conf import DEFAULTS
 from newsroom.environment import Env
+from tests import fresh
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,14 +135,7 @@ def load_settings(**variables):
         "import json, newsroom.settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], **variables},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = fresh.run(code, variables)
     return result, json.loads(result.stdout) if result.returncode == 0 else None
 
 

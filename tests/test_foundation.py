@@ -1,17 +1,12 @@
 import json
 import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db.backends.postgresql.base import DatabaseWrapper
 from django.urls import reverse
 
 from newsroom.logging import JsonFormatter, RequestIdFilter, request_id_var
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests import fresh
 
 
 def test_healthz_ok(client, db):
@@ -82,19 +77,7 @@ def test_log_lines_are_json_with_request_id():
 
 def _load_settings(**env):
     """Import the settings in a fresh interpreter with exactly `env` (plus PATH)."""
-    clean = {"PATH": os.environ["PATH"], **env}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import newsroom.settings as s; print(s.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return fresh.run("import newsroom.settings as s; print(s.DATABASES['default']['ENGINE'])", env)
 
 
 @pytest.mark.parametrize(

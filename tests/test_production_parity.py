@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from django.core.management import call_command
 
 from comments import notifications
 from comments.models import Comment, RateLimitCounter
+from tests import fresh
 from tests.comment_helpers import post_comment
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -89,22 +89,14 @@ print(json.dumps(report))
 
 
 def probe(env):
-    clean = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "STATIC_ROOT": "/nonexistent/static",
-        **env,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=False,
+    return fresh.run_json(
+        PROBE,
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "STATIC_ROOT": "/nonexistent/static",
+            **env,
+        },
     )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -210,16 +202,9 @@ def test_production_without_redis_shares_the_database_cache(reports):
 
 def production_cache_without_redis():
     """CACHES as production settings build them with no REDIS_URL."""
-    env = {"PATH": os.environ["PATH"], **PRODUCTION}
-    result = subprocess.run(
-        [sys.executable, "-c", "import json, newsroom.settings as s; print(json.dumps(s.CACHES))"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    return fresh.run_json(
+        "import json, newsroom.settings as s; print(json.dumps(s.CACHES))", PRODUCTION
     )
-    return json.loads(result.stdout)
 
 
 @pytest.mark.django_db

@@ -1,16 +1,13 @@
 """Content-Security-Policy and Permissions-Policy on every response (newsroom.security)."""
 
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 
 from newsroom.content_policy import ADMIN_STYLE_HASHES, csp_directives, media_origins
+from tests import fresh
 from tests.factories import ArticleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,22 +102,13 @@ def settings_in_a_fresh_process(**environ):
         "settings.CONTENT_SECURITY_POLICY_REPORT_ONLY, settings.STAFF_2FA_REQUIRED], default=str))"
     )
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "example.org",
         "DEBUG": "false",
         **environ,
     }
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=django_settings.BASE_DIR,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return fresh.run_json(code, env)
 
 
 def test_report_only_is_a_switch():
