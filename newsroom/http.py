@@ -16,6 +16,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -53,6 +54,17 @@ def is_personal(request):
         return True
     messages = getattr(request, "_messages", None)
     return messages is not None and len(messages) > 0
+
+
+def may_be_personal(request):
+    """is_personal() for answers made without the database (a redirect, an error page, a 503):
+    read from the cookies alone, so a visitor who might be signed in, or have a message
+    waiting, counts as personal."""
+    return bool(
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
 
 
 def set_last_modified(response, *moments):

@@ -4,13 +4,13 @@ import sys
 import uuid
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.views import defaults
 
+from newsroom.http import may_be_personal
 from newsroom.logging import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -110,18 +110,6 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-def personal(request):
-    """Whether the answer may hold something of this visitor's (a flash message, a token).
-
-    Read from the cookies, not request.user: this must work while the database is down.
-    """
-    return bool(
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or CookieStorage.cookie_name in request.COOKIES
-        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    )
-
-
 # Answers a shared cache may keep for anonymous visitors: they say the same to everyone.
 # Not a 404: a story due to go live at that address must not stay "not found" in caches.
 SHAREABLE = {301, 308}
@@ -145,7 +133,11 @@ class ErrorCacheControlMiddleware:
         status = response.status_code
         if status < 300 or status == 304 or response.has_header("Cache-Control"):
             return response
-        if status in SHAREABLE and request.method in ("GET", "HEAD") and not personal(request):
+        if (
+            status in SHAREABLE
+            and request.method in ("GET", "HEAD")
+            and not may_be_personal(request)
+        ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
         else:
