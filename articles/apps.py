@@ -29,5 +29,9 @@ class ArticlesConfig(AppConfig):
             Tag,
         )
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles.give_tag_a_slug")
+        # Every change readers could see makes the pages showing it stale (newsroom.pagecache).
+        from articles import cache
+
+        cache.connect()
         # The desk's admin lives in its room, where autodiscovery (articles.admin) does not look.
         from articles.desk import admin  # noqa: F401

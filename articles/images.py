@@ -22,6 +22,7 @@ from django_tasks import task
 from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
+from articles import cache as page_tags
 from newsroom.tasks import retry_later
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,8 @@ def make_image_renditions(pk, name, attempt=1):
         retry_later(make_image_renditions, attempt, pk, name)
         return False
     with transaction.atomic():
-        images.filter(renditions={}).update(renditions=renditions)
+        if images.filter(renditions={}).update(renditions=renditions):
+            page_tags.image_changed(pk)
     return True
 
 

@@ -45,11 +45,20 @@ def comments_open(obj, now=None):
 
 
 def plug_in():
+    from django.db.models.signals import post_delete, post_save
+
     from articles.desk import workflow
     from articles.models import Article, ArticleQuerySet
     from articles.site.views import contribute_story_context
     from comments import roles, thread
-    from comments.models import approved_count, approved_set_changed_at, newest_approved_at
+    from comments.models import (
+        Comment,
+        approved_count,
+        approved_set_changed_at,
+        newest_approved_at,
+    )
+    from comments.views import REMEMBER_COOKIE
+    from newsroom import http
 
     register(Article, enable_field="comments_enabled", auto_close_field="first_published_at")
     ArticleQuerySet.contribute("card", comment_count=approved_count)
@@ -61,6 +70,19 @@ def plug_in():
     contribute_story_context(thread.story_context)
     workflow.register_dependants(deletion_summary, delete_comments)
     roles.grant_moderation()
+    # A remembered name fills the form: that reader's pages are theirs (never from the cache).
+    if REMEMBER_COOKIE not in http.PERSONAL_COOKIES:
+        http.PERSONAL_COOKIES.append(REMEMBER_COOKIE)
+    for signal in (post_save, post_delete):
+        signal.connect(thread_changed, sender=Comment, dispatch_uid="comments.thread_changed")
+
+
+def thread_changed(sender, instance, raw=False, **kwargs):
+    """A comment saved or removed: its story's comment block (page and cards) is stale."""
+    from articles import cache as page_tags
+
+    if not raw:
+        page_tags.comments_changed(instance.article_id)
 
 
 def deletion_summary(article):

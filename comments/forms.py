@@ -31,8 +31,13 @@ def new_submission_id():
 
 def make_token(article, now=None):
     """A signed 'story:time' stamp: the form must come back neither too soon nor too late."""
+    return make_token_for(article.pk, now)
+
+
+def make_token_for(article_pk, now=None):
+    """make_token() from the story's id: the page cache refreshes a kept form's with it."""
     stamp = int(now if now is not None else clock())
-    return signing.Signer(salt=TOKEN_SALT).sign(f"{article.pk}:{stamp}")
+    return signing.Signer(salt=TOKEN_SALT).sign(f"{article_pk}:{stamp}")
 
 
 class HttpURLField(forms.URLField):

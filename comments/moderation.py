@@ -5,6 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from articles import cache as page_tags
 from comments import tasks
 from comments.conf import setting
 from comments.models import Comment, CommentReport, ModerationEvent
@@ -47,6 +48,7 @@ def set_status(comment, status, *, by=None, note=""):
                 comment.reported = False
                 comment.reports.filter(resolved=False).update(resolved=True)
             Comment.objects.filter(pk=comment.pk).update(**fields)
+            page_tags.comments_changed(comment.article_id)
         ModerationEvent.objects.create(
             comment=comment, actor=by, from_status=from_status, to_status=status, note=note[:255]
         )

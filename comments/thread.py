@@ -107,8 +107,11 @@ def comment_thread(request, article):
         # The stamp is left out of the ETag, but the page's validators still turn over
         # within half its lifetime, so no cache keeps handing out a form about to expire.
         period = max(60, setting("MAX_AGE_SECONDS") // 2)
-        mark_volatile(request, form.initial["token"], period=period)
-        mark_volatile(request, form.initial["submission"], period=period)
+        # The page cache makes both afresh for every reader it serves the page to.
+        refresh_token = ("comments.forms.make_token_for", article.pk)
+        mark_volatile(request, form.initial["token"], period=period, refresh=refresh_token)
+        refresh_id = ("comments.forms.new_submission_id",)
+        mark_volatile(request, form.initial["submission"], period=period, refresh=refresh_id)
 
     return {
         "count": count,

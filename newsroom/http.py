@@ -1,11 +1,14 @@
 """HTTP caching for the reader site.
 
 Anonymous GETs of stories, listings and feeds may be kept by browsers and shared caches
-(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`) and carry validators: a weak ETag
-hashed from the page (less its per-render fragments, see `mark_volatile`), and Last-Modified
-from the data shown, so conditional requests get a 304. The ETag is weak because the bytes
-differ between two renders of the same page (the comment form's stamp, and GZipMiddleware's
-compression); Django compares If-None-Match weakly. A response that holds anything personal
+(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`), and are kept whole by our own page
+cache (newsroom.pagecache). They carry validators: a weak ETag made from the stamps of what
+the page shows (the dependency tags it declared, newsroom.pagecache.validator), never from the
+rendered bytes, and Last-Modified from the data shown, so conditional requests get a 304 without
+a render when the page cache holds the page. The ETag is weak because the bytes differ between
+two copies of the same page (the comment form's stamp, compression); Django compares
+If-None-Match weakly. Only where the cache is not shared (local memory, in development) is the
+ETag hashed from the page, less its per-render fragments (see `mark_volatile`). A response that holds anything personal
 (a signed-in user, a CSRF token in a form, a flash message) is private and never cached.
 Every response varies on Cookie, since a signed-in editor sees a different page at the same
 address, and on Accept-Encoding, since GZipMiddleware compresses it for clients that ask.
@@ -25,6 +28,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from newsroom import pagecache
+
 
 def mark_personal(request):
     """Say that this response shows something of this visitor's own (kept private)."""
@@ -34,15 +39,31 @@ def mark_personal(request):
 VOLATILE_PERIOD = 3600
 
 
-def mark_volatile(request, fragment, period=VOLATILE_PERIOD):
+def mark_volatile(request, fragment, period=VOLATILE_PERIOD, refresh=None):
     """Leave `fragment` (e.g. a per-render form stamp) out of the ETag of this response.
+
+    `refresh` ("dotted.path.to.function", *args) makes a new value: the page cache calls it for
+    every reader it serves the page to, so a cached page's fragment is made afresh.
 
     A cache whose copy is confirmed by a 304 keeps serving that copy, fragment and all. So the
     validators still change once every `period` seconds: a cached page's fragment is never
     older than `period` plus the max-age (the comment form's stamp is good for two hours).
     """
     request.__dict__.setdefault("_volatile_fragments", []).append(str(fragment))
+    if refresh is not None:
+        request.__dict__.setdefault("_volatile_refresh", []).append((str(fragment), refresh))
     request._volatile_period = min(getattr(request, "_volatile_period", period), period)
+
+
+def volatile_renewal(request):
+    """When this response's validators turn over (see mark_volatile), or None: the page
+    cache serves its copy no longer."""
+    period = getattr(request, "_volatile_period", None)
+    return (int(time.time()) // period + 1) * period if period else None
+
+
+def renewal_passed(moment):
+    return moment is not None and time.time() >= moment
 
 
 def is_personal(request):
@@ -56,13 +77,20 @@ def is_personal(request):
     return messages is not None and len(messages) > 0
 
 
+# Cookies that may make a page this visitor's own, besides the session and flash messages:
+# apps add theirs (the comments app, its remembered-name cookie).
+PERSONAL_COOKIES = []
+
+
 def may_be_personal(request):
-    """is_personal() for answers made without the database (a redirect, an error page, a 503):
-    read from the cookies alone, so a visitor who might be signed in, or have a message
-    waiting, counts as personal."""
+    """is_personal() for answers made without the database (a redirect, an error page, a 503,
+    a page from the page cache): read from the cookies alone, so a visitor who might be signed
+    in, have a message waiting or a remembered name, counts as personal."""
+    cookies = request.COOKIES
     return bool(
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or CookieStorage.cookie_name in request.COOKIES
+        settings.SESSION_COOKIE_NAME in cookies
+        or CookieStorage.cookie_name in cookies
+        or any(name in cookies for name in PERSONAL_COOKIES)
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
 
@@ -89,7 +117,11 @@ def finish(request, response):
         modified = parse_http_date_safe(response["Last-Modified"]) or 0
         response["Last-Modified"] = http_date(max(modified, epoch))
     if not response.streaming and not response.has_header("ETag"):
-        set_content_etag(request, response, epoch)
+        etag = pagecache.validator(request, epoch)
+        if etag is not None:
+            response["ETag"] = etag
+        elif not getattr(request, "_page_changed_while_drawn", False):
+            set_content_etag(request, response, epoch)
     return get_conditional_response(
         request,
         etag=response.get("ETag"),

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # Compresses what views send (WhiteNoise, above, serves static files pre-compressed).
     # Public pages hold no CSRF token; Django pads the gzip header against BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # Inside GZip: serves anonymous pages whole from the shared cache, already compressed.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -283,6 +285,21 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public pages: how long shared caches and browsers may keep an anonymous response.
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+
+# The page cache (newsroom/pagecache.py): anonymous pages kept whole in the shared cache and
+# invalidated exactly when what they show changes. It needs a cache every process shares
+# (Redis, or the database cache); with local memory (development) it stays off.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+# Seconds a kept page is served before it is drawn again even if nothing changed.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
+# Seconds a page is kept after that, to be served (marked stale) while the database is down.
+PAGE_CACHE_KEEP = env.int("PAGE_CACHE_KEEP", default=3600)
+# Longest a reader waits for another server drawing the same page before drawing it too.
+PAGE_CACHE_LOCK_SECONDS = env.int("PAGE_CACHE_LOCK_SECONDS", default=5)
+# The query parameters reader pages read; any other (utm_source=...) shares the page's entry.
+PAGE_CACHE_QUERY_PARAMS = ("page", "p", "q", "comments_page", "replyto")
+PAGE_CACHE_NEVER_PREFIXES = ("/admin/", "/preview/", "/comments/", "/healthz", "/static/")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -21,6 +21,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
 
+from articles import cache as page_tags
 from articles.models import Author, Section
 from articles.site.views import reader_stories, reader_tags, stories_changed_at
 from newsroom.http import finish, set_last_modified
@@ -73,6 +74,7 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_LANGUAGE
 
     def __call__(self, request, *args, **kwargs):
+        page_tags.listing_page(request)
         response = super().__call__(request, *args, **kwargs)
         # The syndication framework dates the feed by its newest item; a pulled story must
         # move Last-Modified forward too (see articles.site.views.stories_changed_at).

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
 
+from articles import cache as page_tags
 from articles.models import Article, Author, Section
 from articles.site.views import stories_changed_at
 from newsroom.http import public_cache, set_last_modified
@@ -95,6 +96,7 @@ SITEMAPS = {
 @public_cache
 def sitemap_section(request, section):
     """One part of the sitemap; dated no earlier than the last story pulled from it."""
+    page_tags.listing_page(request)
     response = sitemap(request, sitemaps=SITEMAPS, section=section)
     if response.has_header("Last-Modified"):
         listed = parse_http_date_safe(response["Last-Modified"])
@@ -107,6 +109,7 @@ def sitemap_section(request, section):
 @public_cache
 def sitemap_index(request):
     """Like django.contrib.sitemaps.views.index, with addresses on SITE_URL."""
+    page_tags.listing_page(request)
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -125,6 +128,7 @@ def sitemap_index(request):
 @public_cache
 def news_sitemap(request):
     """Google News sitemap: indexable stories first published in the last two days."""
+    page_tags.listing_page(request)
     since = timezone.now() - NEWS_WINDOW
     stories = (
         indexable_stories()

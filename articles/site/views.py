@@ -8,22 +8,25 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count, F, Max, Window, prefetch_related_objects
+from django.db.models import Count, F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from articles import cache as page_tags
 from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section
 from articles.site import jsonld
 from articles.site import search as reader_search
 from newsroom import site_url
 from newsroom.http import private_page, public_cache, set_last_modified
+from newsroom.pagecache import depends_on
 
 RELATED_LIMIT = 5
 TOP_STORIES = 6
@@ -94,14 +97,14 @@ def last_modified_of(articles):
 
 
 def stories_changed_at():
-    """The last change to any story readers have seen, unpublishing included.
+    """The last change to the set of stories readers see, unpublishing included.
 
     A listing's own stories alone would let Last-Modified go back in time when its newest
     story is pulled, and a client revalidating with If-Modified-Since would keep the copy
-    that still shows it. One aggregate query.
+    that still shows it. Kept by the page cache's invalidation (articles.cache), so no query;
+    unknown (the cache emptied) is taken as now.
     """
-    stories = Article.objects.exclude(first_published_at=None)
-    return stories.aggregate(latest=Max("updated_at"))["latest"]
+    return page_tags.listings_changed_at() or timezone.now()
 
 
 def parse_date(year, month=1, day=1):
@@ -177,6 +180,8 @@ class ArticleDetailView(StoryMixin, DetailView):
                 return redirect(old.article, permanent=True)
             raise
         article = self.object
+        if not self.preview:
+            page_tags.story_page(request, article, response.context_data["related"])
         corrected = [correction.date for correction in article.corrections.all()]
         set_last_modified(
             response,
@@ -216,6 +221,7 @@ class ArticleListMixin:
         return reader_stories()
 
     def render_to_response(self, context, **response_kwargs):
+        page_tags.listing_page(self.request, context["object_list"])
         response = super().render_to_response(context, **response_kwargs)
         return set_last_modified(
             response, *last_modified_of(context["object_list"]), stories_changed_at()
@@ -267,6 +273,7 @@ class HomeView(TemplateView):
         )
 
     def render_to_response(self, context, **response_kwargs):
+        page_tags.listing_page(self.request, self.shown)
         response = super().render_to_response(context, **response_kwargs)
         return set_last_modified(response, *last_modified_of(self.shown), stories_changed_at())
 
@@ -382,6 +389,7 @@ class SearchView(ArticleListMixin, ListView):
 @require_safe
 @public_cache
 def robots_txt(request):
+    depends_on(request, "robots")  # settings only: kept for PAGE_CACHE_TIMEOUT
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -1,0 +1,214 @@
+"""What the page cache (newsroom.pagecache) needs to know about stories: the names of what a
+reader page shows (its dependency tags), which changes make which of them stale, and when the
+next scheduled story goes live.
+
+The tags:
+- `story:<pk>`: a story's own page content (fields, corrections, related links, authors, tags
+  and lead image as assigned to it);
+- `comments:<pk>`: its comment block and approved count (on its page and on its cards);
+- `listings`: which stories every listing, feed, sitemap and search shows, and what their
+  cards say; stamped by any change to a story readers see or saw, and by edits of sections,
+  authors, tags and images (their names and pictures appear on cards);
+- `tagged:<tag pk>`: the published stories carrying a tag, from which a story page draws its
+  related stories when the editor picked fewer than five;
+- `section:<pk>`, `author:<pk>`, `tag:<pk>`, `image:<pk>`: those objects as a story page
+  shows them;
+- `nav`: the sections in every page's header.
+"""
+
+import contextlib
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from newsroom import pagecache
+from newsroom.pagecache import depends_on, invalidate_on_commit
+
+LISTINGS = "listings"
+NAV = "nav"
+NEXT_PUBLICATION_KEY = "pagecache:next-publication"
+
+
+def story(pk):
+    return f"story:{pk}"
+
+
+def discussion(pk):
+    return f"comments:{pk}"
+
+
+def tagged(pk):
+    return f"tagged:{pk}"
+
+
+def story_page(request, article, related=()):
+    """Declare what a story page shows."""
+    depends_on(
+        request,
+        NAV,
+        story(article.pk),
+        discussion(article.pk),
+        f"section:{article.section_id}",
+        *(story(other.pk) for other in related),
+        *(f"author:{author.pk}" for author in article.authors.all()),
+        *(f"tag:{tag.pk}" for tag in article.tags.all()),
+        *(tagged(tag.pk) for tag in article.tags.all()),
+        *([f"image:{article.lead_image_id}"] if article.lead_image_id else []),
+    )
+
+
+def listing_page(request, articles=()):
+    """Declare what a listing, feed or sitemap shows: the stories' set, and their cards'
+    comment counts."""
+    depends_on(request, NAV, LISTINGS, *(discussion(article.pk) for article in articles))
+
+
+def listings_changed_at():
+    """When the set of stories readers see last changed (None if unknown): Last-Modified."""
+    moment = pagecache.changed_at(LISTINGS)
+    return datetime.datetime.fromtimestamp(moment, tz=datetime.UTC) if moment else None
+
+
+# What changes what ---------------------------------------------------------------------------
+
+
+def story_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    tags = [story(instance.pk)]
+    if instance.first_published_at is not None or instance.status == instance.Status.PUBLISHED:
+        # Readers see it, saw it, or will: listings and related lists may change.
+        tags += [LISTINGS, *(tagged(pk) for pk in tag_ids(instance))]
+    invalidate_on_commit(*tags)
+    schedule_may_have_changed()
+
+
+def tag_ids(article):
+    return list(TaggedItem.objects.filter(object_id=article.pk).values_list("tag_id", flat=True))
+
+
+def story_part_changed(sender, instance, raw=False, **kwargs):
+    """A correction, related link or byline entry: the story page, and cards for bylines."""
+    if raw:
+        return
+    invalidate_on_commit(story(instance.article_id), LISTINGS)
+
+
+def tags_of_story_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    invalidate_on_commit(story(instance.object_id), tagged(instance.tag_id), LISTINGS)
+
+
+def tags_set_changed(sender, instance, action, pk_set=None, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Tag):
+        invalidate_on_commit(f"tag:{instance.pk}", tagged(instance.pk), LISTINGS)
+    else:
+        tags = [tagged(pk) for pk in pk_set or ()]
+        invalidate_on_commit(story(instance.pk), LISTINGS, *tags)
+
+
+def comments_changed(pk):
+    """For the comments app: a story's comment block or approved count changed."""
+    invalidate_on_commit(discussion(pk))
+
+
+def image_changed(pk):
+    invalidate_on_commit(f"image:{pk}", LISTINGS)
+
+
+def section_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        invalidate_on_commit(f"section:{instance.pk}", NAV, LISTINGS)
+
+
+def named_thing_changed(sender, instance, raw=False, **kwargs):
+    """An author, tag or image: the pages showing it, and cards."""
+    if not raw:
+        prefix = {"Author": "author", "Tag": "tag", "Image": "image"}[sender.__name__]
+        invalidate_on_commit(f"{prefix}:{instance.pk}", LISTINGS)
+
+
+# The next scheduled publication: no page is kept fresh past it.
+
+
+def _next_in_database():
+    from articles.models import Article
+
+    moment = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by()
+        .aggregate(next=Min("publish_at"))["next"]
+    )
+    return moment.timestamp() if moment else "none"
+
+
+def _remember(value):
+    with contextlib.suppress(Exception):  # unreachable: asked again next time
+        pagecache.page_cache().set(
+            NEXT_PUBLICATION_KEY, value, timeout=settings.PAGE_CACHE_TIMEOUT
+        )
+
+
+def next_publication():
+    """Epoch seconds of the next scheduled story's time, or None: kept in the cache, looked
+    up (one indexed query) when unknown or past."""
+    try:
+        cached = pagecache.page_cache().get(NEXT_PUBLICATION_KEY)
+    except Exception:
+        cached = None
+    if cached is None or (cached != "none" and cached <= pagecache.wall_time()):
+        cached = _next_in_database()
+        _remember(cached)
+    return None if cached == "none" else cached
+
+
+def schedule_may_have_changed():
+    """After a story is saved: the next publication as this transaction sees it, never later
+    than the one known before (the transaction may yet roll back), then, once committed, as
+    everyone sees it."""
+    if not pagecache.shared():
+        return
+    value = _next_in_database()
+    try:
+        known = pagecache.page_cache().get(NEXT_PUBLICATION_KEY)
+    except Exception:
+        known = None
+    if known not in (None, "none") and known > pagecache.wall_time():
+        value = known if value == "none" else min(value, known)
+    _remember(value)
+    transaction.on_commit(lambda: _remember(_next_in_database()))
+
+
+def connect():
+    """Called from ArticlesConfig.ready."""
+    from articles.models import (
+        Article,
+        ArticleAuthor,
+        Author,
+        Correction,
+        Image,
+        RelatedLink,
+        Section,
+    )
+
+    uid = "articles.cache."
+    post_save.connect(story_saved, sender=Article, dispatch_uid=uid + "story")
+    post_delete.connect(story_saved, sender=Article, dispatch_uid=uid + "story-delete")
+    for model in (Correction, RelatedLink, ArticleAuthor):
+        for signal in (post_save, post_delete):
+            signal.connect(story_part_changed, sender=model, dispatch_uid=uid + model.__name__)
+    for signal in (post_save, post_delete):
+        signal.connect(tags_of_story_changed, sender=TaggedItem, dispatch_uid=uid + "tagged")
+        signal.connect(section_changed, sender=Section, dispatch_uid=uid + "section")
+        for model in (Author, Tag, Image):
+            signal.connect(named_thing_changed, sender=model, dispatch_uid=uid + model.__name__)
+    m2m_changed.connect(tags_set_changed, sender=TaggedItem, dispatch_uid=uid + "tags-m2m")
+    pagecache.register_next_change(next_publication)
