@@ -77,12 +77,17 @@ def plug_in():
         signal.connect(thread_changed, sender=Comment, dispatch_uid="comments.thread_changed")
 
 
-def thread_changed(sender, instance, raw=False, **kwargs):
-    """A comment saved or removed: its story's comment block (page and cards) is stale."""
+def thread_changed(sender, instance, raw=False, created=False, **kwargs):
+    """A comment saved or removed: its story's comment block (page and cards) is stale.
+
+    A new comment readers cannot see yet (waiting for moderation) changes nothing they see;
+    its approval, later, goes through comments.moderation.set_status, which says so.
+    """
     from articles import cache as page_tags
 
-    if not raw:
-        page_tags.comments_changed(instance.article_id)
+    if raw or (created and instance.status != instance.Status.APPROVED):
+        return
+    page_tags.comments_changed(instance.article_id)
 
 
 def deletion_summary(article):

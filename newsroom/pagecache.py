@@ -33,6 +33,7 @@ never fails a page: it is drawn as if there were no cache. A page whose render f
 database outage is served from a kept copy if there is one (stale, and said so).
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -65,6 +66,22 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers made per request (or by this module), never stored with a page.
 NOT_STORED = {"date", "content-length", "content-encoding", "x-page-cache", "set-cookie"}
 STORED_STATUS = 200
+
+# After the cache fails, this process leaves it alone for a few seconds rather than wait out
+# its timeout again on every request and every save (a save stamps several tags).
+BACKOFF_SECONDS = 5
+_down_until = 0.0
+
+
+def reachable():
+    return time.monotonic() >= _down_until
+
+
+def _failed(what):
+    global _down_until
+    _down_until = time.monotonic() + BACKOFF_SECONDS
+    logger.warning("Page cache unreachable (%s); left alone for %s s", what, BACKOFF_SECONDS)
+
 
 # Callables returning the wall time (epoch seconds) of the next scheduled change readers will
 # see, or None. The story app registers the next scheduled publication.
@@ -169,11 +186,14 @@ def invalidate(*tags):
     tags = sorted(set(tags))
     if not tags or not shared():
         return
-    try:
-        stamp_tags(tags)
-    except Exception:
-        logger.warning("Page cache unreachable; invalidation of %s left to the worker", tags)
-        invalidate_later.enqueue(tags)
+    if reachable():
+        try:
+            stamp_tags(tags)
+            return
+        except Exception:
+            _failed("stamping")
+    logger.warning("Invalidation of %s left to the worker", tags)
+    invalidate_later.enqueue(tags)
 
 
 @task()
@@ -197,11 +217,12 @@ def stamp_tags(tags):
 
 def changed_at(tag):
     """The wall time `tag` was last invalidated (None if unknown): for Last-Modified."""
-    if not shared():
+    if not shared() or not reachable():
         return None
     try:
         value = page_cache().get(tag_key(tag))
     except Exception:
+        _failed("reading a stamp")
         return None
     return value[1] if value else None
 
@@ -212,7 +233,7 @@ def versions(*tags):
     A tag never invalidated gets a stamp now, so it has one from here on. None when the cache
     is not shared or cannot be reached: the caller does without.
     """
-    if not shared():
+    if not shared() or not reachable():
         return None
     tags = sorted(set(tags))
     try:
@@ -226,7 +247,7 @@ def versions(*tags):
                 cache.add(tag_key(tag), (stamp, None), timeout=keep)
             found.update(cache.get_many([tag_key(tag) for tag in missing]))
     except Exception:
-        logger.warning("Page cache unreachable while reading versions", exc_info=True)
+        _failed("reading versions")
         return None
     if any(tag_key(tag) not in found for tag in tags):
         return None
@@ -341,7 +362,7 @@ class PageCacheMiddleware:
             if entry is not None and settings.PAGE_CACHE and self.is_fresh(store, entry):
                 return self.serve(request, entry, "hit")
         except Exception:
-            logger.warning("Page cache unreachable; drawing the page", exc_info=True)
+            _failed("looking up a page")
             return self.get_response(request)
         request._page_clock = clock
         if not settings.PAGE_CACHE or request.method != "GET":
@@ -353,6 +374,7 @@ class PageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and shared()
+            and reachable()
             and not http.may_be_personal(request)
             and not request.path.startswith(settings.PAGE_CACHE_NEVER_PREFIXES)
         )
@@ -370,17 +392,15 @@ class PageCacheMiddleware:
     def draw_once(self, request, cache, key, stale):
         """Draw the page, one server at a time: the others wait for its copy (single flight)."""
         lock = key + ":drawing"
-        won = cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS)
-        if not won:
-            deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
-            while time.monotonic() < deadline:
-                time.sleep(LOCK_POLL_SECONDS)
-                found = cache.get_many([key, lock])
-                entry = found.get(key)
-                if entry is not None and self.is_fresh(cache, entry):
-                    return self.serve(request, entry, "wait")
-                if lock not in found:
-                    break  # drawn but not kept (not public, changed meanwhile): draw it here
+        try:
+            won = cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS)
+            if not won:
+                waited = self.wait_for_copy(request, cache, key, lock)
+                if waited is not None:
+                    return waited
+        except Exception:
+            _failed("waiting for a page")
+            return self.get_response(request)
         try:
             response = self.get_response(request)
             if response.status_code == 503 and stale is not None:
@@ -390,7 +410,21 @@ class PageCacheMiddleware:
             return response
         finally:
             if won:
-                cache.delete(lock)
+                with contextlib.suppress(Exception):  # it lapses by itself
+                    cache.delete(lock)
+
+    def wait_for_copy(self, request, cache, key, lock):
+        """The page another process is drawing, once kept; None to draw it here."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(LOCK_POLL_SECONDS)
+            found = cache.get_many([key, lock])
+            entry = found.get(key)
+            if entry is not None and self.is_fresh(cache, entry):
+                return self.serve(request, entry, "wait")
+            if lock not in found:
+                return None  # drawn but not kept (not public, changed meanwhile)
+        return None
 
     def store(self, request, response, cache, key):
         tags = declared_tags(request)
@@ -434,7 +468,7 @@ class PageCacheMiddleware:
         try:
             cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT + settings.PAGE_CACHE_KEEP)
         except Exception:
-            logger.warning("Page cache unreachable; page not kept", exc_info=True)
+            _failed("keeping a page")
             return
         response["X-Page-Cache"] = "miss"
 

@@ -35,8 +35,12 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (on Redis too), so none sees another's counters."""
+    """Each test starts with an empty cache (on Redis too), so none sees another's counters,
+    and with the page cache trusted again (a test may have cut it off)."""
+    from newsroom import pagecache
+
     cache.clear()
+    pagecache._down_until = 0.0
 
 
 @pytest.fixture(autouse=True)

@@ -50,7 +50,8 @@ def test_a_double_click_stores_one_comment_and_answers_both_alike(
     assert first["Location"] == second["Location"]
     comment = Comment.objects.get()
     assert ModerationEvent.objects.filter(comment=comment).count() == 1
-    assert len(mails) == 1  # moderators are told once
+    mail_jobs = [job for job in mails if "enqueue" in repr(job)]
+    assert len(mail_jobs) == 1  # moderators are told once
     page = client.get(second["Location"]).content.decode()
     assert "Your comment is awaiting moderation" in page
     assert "already posted" not in page

@@ -1,0 +1,457 @@
+"""The shared page cache (newsroom.pagecache, articles.cache): what is kept, what is served,
+and that every change a reader could see makes the pages showing it fresh at once."""
+
+import gzip
+import re
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import OperationalError
+from django.test import override_settings
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from comments.models import Comment
+from comments.moderation import approve, reject
+from comments.views import REMEMBER_COOKIE
+from newsroom import pagecache
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    ImageFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache():
+    """These tests need the shared cache production runs (Redis: REDIS_URL, as in CI)."""
+    if not pagecache.enabled():
+        pytest.skip("the page cache needs a shared cache: set REDIS_URL")
+
+
+def cached(client, url, **headers):
+    """GET `url` until it comes from the cache; the response served from it."""
+    first = client.get(url, **headers)
+    assert first.status_code == 200, url
+    again = client.get(url, **headers)
+    assert again["X-Page-Cache"] == "hit", url
+    return again
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def paper():
+    section = SectionFactory(name="Politics", slug="politics")
+    author = AuthorFactory(name="Ann Writer", slug="ann")
+    story = ArticleFactory(
+        section=section, authors=[author], tags=["housing"], headline="Council backs plan"
+    )
+    other = ArticleFactory(section=section, tags=["housing"], headline="Tenants react")
+    return story, other
+
+
+def test_a_story_page_is_served_from_the_cache_without_the_database(
+    client, paper, django_assert_num_queries
+):
+    story, _ = paper
+    url = story.get_absolute_url()
+    drawn = client.get(url)
+    assert drawn["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit.status_code == 200
+    assert "Council backs plan" in text(hit)
+    assert hit["ETag"] == drawn["ETag"]
+    assert hit["Cache-Control"] == drawn["Cache-Control"]
+
+
+def test_a_conditional_get_on_a_kept_page_is_a_304_without_a_query(
+    client, paper, django_assert_num_queries
+):
+    url = paper[0].get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_head_is_answered_from_the_kept_page(client, paper):
+    url = paper[0].get_absolute_url()
+    body = client.get(url).content
+    head = client.head(url)
+    assert head["X-Page-Cache"] == "hit"
+    assert head.content == b""
+    assert int(head["Content-Length"]) == len(body)
+
+
+def test_tracking_parameters_share_the_page_but_reader_parameters_do_not(client, paper):
+    url = paper[0].get_absolute_url()
+    client.get(url)
+    assert client.get(url + "?utm_source=newsletter&fbclid=x")["X-Page-Cache"] == "hit"
+    assert client.get(url + "?comments_page=2")["X-Page-Cache"] != "hit"
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "sessionid",
+        REMEMBER_COOKIE,
+        CookieStorage.cookie_name,
+    ],
+)
+def test_a_reader_with_a_personal_cookie_is_never_served_a_kept_page(client, paper, cookie):
+    url = paper[0].get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    client.cookies[cookie] = "x"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+
+
+def test_staff_pages_and_previews_are_never_kept(client, paper, admin_user):
+    story, _ = paper
+    story.status = Article.Status.DRAFT
+    story.save()
+    client.force_login(admin_user)
+    url = f"/preview/{story.pk}/"
+    assert client.get(url).status_code == 200
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "X-Page-Cache" not in response
+
+
+def test_a_kept_page_gives_each_reader_a_fresh_comment_form(client, paper, clock):
+    story, _ = paper
+    url = story.get_absolute_url()
+    client.get(url)
+    clock.advance(600)
+    first = text(client.get(url))
+    clock.advance(1)
+    second = text(client.get(url))
+    token = re.compile(r'name="token" value="([^"]+)"')
+    submission = re.compile(r'name="submission" value="([0-9a-f]{32})"')
+    assert token.search(first).group(1) != token.search(second).group(1)
+    assert submission.search(first).group(1) != submission.search(second).group(1)
+    # The stamp is the moment the reader got the form, not when the page was drawn.
+    assert token.search(second).group(1).startswith(f"{story.pk}:{int(clock.now)}:")
+
+
+def test_a_form_from_a_kept_page_is_checked_like_a_drawn_one(client, paper, clock, settings):
+    """The "too fast" check holds for a kept page: its stamp is the reader's own moment."""
+    from tests.comment_helpers import BROWSER_UA, SAME_ORIGIN
+
+    settings.COMMENTS_MIN_SECONDS = 5
+    story, _ = paper
+    url = story.get_absolute_url()
+    client.get(url)
+    clock.advance(3600)
+    page = text(client.get(url))
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    data = {
+        "name": "Ada",
+        "email": "ada@example.org",
+        "body": "Straight from a kept page.",
+        "token": token,
+    }
+    post = {"HTTP_USER_AGENT": BROWSER_UA, "HTTP_ORIGIN": SAME_ORIGIN}
+    too_fast = client.post(f"/comments/post/{story.pk}/", data, **post)
+    assert "faster than anyone can type" in text(too_fast)
+    client.cookies.clear()
+    clock.advance(10)
+    sent = client.post(f"/comments/post/{story.pk}/", data, **post)
+    assert sent.status_code == 302
+    assert Comment.objects.filter(body="Straight from a kept page.").exists()
+
+
+def test_gzip_is_served_from_the_kept_page(client, paper):
+    url = paper[0].get_absolute_url()
+    client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["X-Page-Cache"] == "hit"
+    assert response["Content-Encoding"] == "gzip"
+    page = gzip.decompress(response.content).decode()
+    assert "Council backs plan" in page
+    assert page.rstrip().endswith("</html>")
+    assert int(response["Content-Length"]) == len(response.content)
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    same_shape = re.compile(r'value="[^"]*"')
+    assert same_shape.sub("", page) == same_shape.sub("", text(plain))
+
+
+def test_assembled_gzip_is_one_valid_stream_around_fresh_fragments():
+    content = b"<p>" + b"a" * 5000 + b"TOKEN" + b"b" * 3000 + b"ID" + b"</p>"
+    parts, fills = pagecache.split_volatile(
+        content,
+        [("TOKEN", ("comments.forms.new_submission_id",)), ("ID", ("uuid.uuid4",))],
+    )
+    entry = {
+        "parts": parts,
+        "fills": fills,
+        "gzip": [pagecache._deflate_segment(part) for part in parts],
+    }
+    body, gzipped = pagecache.assemble(entry)
+    assert gzip.decompress(gzipped) == body
+    assert body.startswith(b"<p>" + b"a" * 5000) and b"TOKEN" not in body
+
+
+# Invalidation: every change a reader could see -------------------------------------------
+
+
+def still_cached(client, url):
+    return client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_editing_a_story_refreshes_its_page_and_every_listing(client, paper):
+    story, other = paper
+    urls = [story.get_absolute_url(), "/", "/section/politics/", "/tag/housing/", "/feed/"]
+    for url in urls:
+        cached(client, url)
+    story.headline = "Council rejects plan"
+    story.save()
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] != "hit", url
+        assert "Council rejects plan" in text(response), url
+
+
+def test_a_draft_edit_leaves_the_listings_kept(client, paper):
+    story, _ = paper
+    cached(client, "/")
+    draft = ArticleFactory(section=story.section, status=Article.Status.DRAFT, publish_at=None)
+    draft.headline = "Still a draft"
+    draft.save()
+    assert still_cached(client, "/")
+
+
+def test_unpublishing_takes_the_story_off_its_page_and_listings(client, paper):
+    story, other = paper
+    url = story.get_absolute_url()
+    for page in (url, "/", "/feed/", other.get_absolute_url()):
+        cached(client, page)
+    story.status = Article.Status.UNPUBLISHED
+    story.save()
+    assert client.get(url).status_code == 404
+    assert "Council backs plan" not in text(client.get("/"))
+    assert "Council backs plan" not in text(client.get("/feed/"))
+    # It was the other story's related link (they share a tag).
+    assert "Council backs plan" not in text(client.get(other.get_absolute_url()))
+
+
+def test_publishing_a_story_puts_it_in_listings_and_related_lists(client, paper):
+    story, other = paper
+    for page in ("/", "/section/politics/", story.get_absolute_url()):
+        cached(client, page)
+    ArticleFactory(section=story.section, tags=["housing"], headline="Rents rise again")
+    for page in ("/", "/section/politics/", story.get_absolute_url()):
+        assert "Rents rise again" in text(client.get(page)), page
+
+
+def test_a_correction_shows_on_the_story_page(client, paper):
+    url = paper[0].get_absolute_url()
+    cached(client, url)
+    Correction.objects.create(article=paper[0], text="The vote was on Wednesday.")
+    assert "The vote was on Wednesday." in text(client.get(url))
+
+
+def test_a_curated_related_link_shows_at_once(client, paper):
+    story, _ = paper
+    elsewhere = ArticleFactory(headline="Budget passes")
+    url = story.get_absolute_url()
+    cached(client, url)
+    story.relate(elsewhere)
+    assert "Budget passes" in text(client.get(url))
+
+
+def test_a_related_story_renamed_is_renamed_where_it_is_linked(client, paper):
+    story, other = paper
+    url = story.get_absolute_url()
+    cached(client, url)
+    other.headline = "Tenants celebrate"
+    other.save()
+    assert "Tenants celebrate" in text(client.get(url))
+
+
+def test_a_section_renamed_is_renamed_on_every_page(client, paper):
+    story, _ = paper
+    urls = [story.get_absolute_url(), "/", "/section/politics/", "/search/?q=council"]
+    for url in urls:
+        cached(client, url)
+    story.section.name = "Government"
+    story.section.save()
+    for url in urls:
+        assert "Government" in text(client.get(url)), url
+
+
+def test_an_author_renamed_is_renamed_on_the_story_and_cards(client, paper):
+    story, _ = paper
+    for url in (story.get_absolute_url(), "/"):
+        cached(client, url)
+    author = story.authors.get()
+    author.name = "Ann Reporter"
+    author.save()
+    for url in (story.get_absolute_url(), "/"):
+        assert "Ann Reporter" in text(client.get(url)), url
+
+
+def test_a_tag_renamed_is_renamed_on_the_story(client, paper):
+    story, _ = paper
+    url = story.get_absolute_url()
+    cached(client, url)
+    tag = story.tags.get()
+    tag.name = "Homes"
+    tag.save()
+    assert "Homes" in text(client.get(url))
+
+
+def test_an_image_caption_changed_shows_at_once(client, paper):
+    story, _ = paper
+    story.lead_image = ImageFactory(caption="The chamber.")
+    story.save()
+    url = story.get_absolute_url()
+    cached(client, url)
+    story.lead_image.caption = "The chamber at night."
+    story.lead_image.save()
+    assert "The chamber at night." in text(client.get(url))
+
+
+def test_a_comment_approved_or_taken_down_shows_at_once(client, paper):
+    story, _ = paper
+    waiting = CommentFactory(article=story, status=Comment.Status.PENDING, body="Worth reading.")
+    url = story.get_absolute_url()
+    for page in (url, "/"):
+        cached(client, page)
+    approve(waiting)
+    assert "Worth reading." in text(client.get(url))
+    assert "1 comment" in text(client.get("/"))
+    cached(client, url)
+    reject(waiting)
+    assert "Worth reading." not in text(client.get(url))
+
+
+def test_a_scheduled_story_appears_on_time_without_any_save(client, paper, monkeypatch):
+    story, _ = paper
+    due = timezone.now() + timezone.timedelta(hours=1)
+    ArticleFactory(section=story.section, headline="Embargoed report", publish_at=due)
+    for page in ("/", "/feed/", "/section/politics/"):
+        cached(client, page)
+        assert "Embargoed report" not in text(client.get(page))
+    later = due + timezone.timedelta(seconds=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    for page in ("/", "/feed/", "/section/politics/"):
+        assert "Embargoed report" in text(client.get(page)), page
+
+
+def test_other_pages_stay_kept_when_one_story_changes(client, paper):
+    story, other = paper
+    unrelated = ArticleFactory(headline="Storm warning", tags=["weather"])
+    url = unrelated.get_absolute_url()
+    cached(client, url)
+    Correction.objects.create(article=story, text="A fix.")
+    assert still_cached(client, url)
+
+
+def test_a_page_drawn_while_a_change_commits_is_not_kept_as_fresh(client, paper):
+    """A render that read the database before a change committed is stale once it commits."""
+    story, _ = paper
+    url = story.get_absolute_url()
+    cache = pagecache.page_cache()
+    started = cache.get(pagecache.CLOCK_KEY) or 0
+    client.get(url)  # drawn and kept
+    # The change commits later than that render began: its stamp is later than the copy's.
+    pagecache.stamp_tags([f"story:{story.pk}"])
+    assert cache.get(pagecache.tag_key(f"story:{story.pk}"))[0] > started
+    assert client.get(url)["X-Page-Cache"] != "hit"
+
+
+# Failures ----------------------------------------------------------------------------------
+
+
+def test_with_the_cache_down_readers_get_the_page_and_editors_their_save(
+    client, paper, settings, caplog
+):
+    story, _ = paper
+    settings.CACHES = {
+        **settings.CACHES,
+        "dead": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    settings.PAGE_CACHE_ALIAS = "dead"
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert "Council backs plan" in text(response)
+    story.headline = "Saved while the cache is down"
+    story.save()
+    assert Article.objects.get(pk=story.pk).headline == "Saved while the cache is down"
+    assert "left to the worker" in caplog.text
+
+
+def test_with_the_database_down_a_kept_page_is_served_stale(client, paper, monkeypatch):
+    story, _ = paper
+    url = story.get_absolute_url()
+    cached(client, url)
+    pagecache.invalidate(f"story:{story.pk}")
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr("articles.site.views.ArticleDetailView.get_object", down)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "stale"
+    assert "Council backs plan" in text(response)
+    assert "no-cache" in response["Cache-Control"]
+    # A page never kept gets the clear 503.
+    assert client.get(paper[1].get_absolute_url()).status_code == 503
+
+
+@override_settings(PAGE_CACHE=False)
+def test_switched_off_nothing_is_kept_but_validators_still_come_from_versions(client, paper):
+    url = paper[0].get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    assert "X-Page-Cache" not in second
+    assert first["ETag"] == second["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+# Single flight ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_readers_at_a_just_invalidated_page_cause_one_render(live_server, settings):
+    story = ArticleFactory(headline="Breaking: the river rises")
+    url = live_server.url + story.get_absolute_url()
+    urllib.request.urlopen(url).read()
+    pagecache.invalidate(f"story:{story.pk}")
+    readers = 40
+    start = threading.Barrier(readers)
+
+    def read(_):
+        start.wait()
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.headers["X-Page-Cache"]
+
+    with ThreadPoolExecutor(readers) as pool:
+        answers = list(pool.map(read, range(readers)))
+    assert {status for status, _ in answers} == {200}
+    how = [source for _, source in answers]
+    assert how.count("miss") == 1, how
+    assert set(how) <= {"miss", "wait", "hit"}
