@@ -74,15 +74,34 @@ def test_database_outage_healthz_says_so_and_the_servers_recover_without_restart
     assert stack.pids("gunicorn") == servers
 
 
-def test_reader_pages_answer_503_with_retry_after_while_the_database_is_down(stack, database_down):
+def test_a_page_never_kept_answers_503_with_retry_after_while_the_database_is_down(
+    stack, database_down
+):
     reader = harness.browser()
-    for path in ("/", stack.facts["story_path"]):
+    for path in (f"/search/?q=bridge{secrets.token_hex(3)}", "/tag/no-such-tag-yet/"):
         answer = reader.get(stack.url(path))
         assert answer.status_code == 503, (path, answer.status_code)
         assert answer.headers.get("Retry-After", "").isdigit()
         # The site's own page, styled, rendered without the database.
         assert "The Newsroom" in answer.text
         assert 'rel="stylesheet"' in answer.text
+
+
+def test_pages_kept_before_the_outage_are_still_read_during_it(stack):
+    """The page cache (Redis) answers without the database: readers keep reading."""
+    reader = harness.browser()
+    paths = ("/", stack.facts["story_path"])
+    for path in paths:
+        assert reader.get(stack.url(path)).status_code == 200
+    stack.database_proxy.down()
+    try:
+        for path in paths:
+            answer = reader.get(stack.url(path))
+            assert answer.status_code == 200, (path, answer.status_code)
+            assert answer.headers["X-Page-Cache"] in ("hit", "stale"), path
+            assert 'name="token"' in answer.text or path == "/"
+    finally:
+        stack.database_proxy.up()
 
 
 def test_comment_posted_while_the_database_is_down_is_given_back_to_resend(stack):
