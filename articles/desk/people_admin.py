@@ -27,7 +27,7 @@ class NewsroomGroupsField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             queryset=people.newsroom_groups(),
-            label=_("newsroom groups"),
+            label=_("Newsroom groups"),
             help_text=GROUPS_HELP,
             error_messages={"required": _("Choose at least one group.")},
             **kwargs,
