@@ -22,8 +22,12 @@ def log_in(page, user):
 
 
 def test_an_editor_sends_a_story_back_and_the_reporter_sees_the_note(browser, live_server):
-    editor = StaffFactory(username="edna", first_name="Edna", last_name="Ryder", role=roles.EDITORS)
-    reporter = StaffFactory(username="rui", first_name="Rui", last_name="Pereira", role=roles.REPORTERS)
+    editor = StaffFactory(
+        username="edna", first_name="Edna", last_name="Ryder", role=roles.EDITORS
+    )
+    reporter = StaffFactory(
+        username="rui", first_name="Rui", last_name="Pereira", role=roles.REPORTERS
+    )
     story = ArticleFactory(
         headline="Harbour dredging to start in spring",
         slug="harbour-dredging",
@@ -42,7 +46,9 @@ def test_an_editor_sends_a_story_back_and_the_reporter_sees_the_note(browser, li
         page.goto(change)
         page.get_by_role("link", name="Send back to the reporter").click()
         expect(page.locator("h1")).to_have_text("Send the story back to its reporter")
-        page.fill("#id_note", "Needs a second source for the cost figure.\nCall the port authority.")
+        page.fill(
+            "#id_note", "Needs a second source for the cost figure.\nCall the port authority."
+        )
         page.get_by_role("button", name="Send back to draft").click()
         page.wait_for_url(f"**{change}")
         expect(page.locator(".messagelist")).to_contain_text("is a draft again")
@@ -56,9 +62,7 @@ def test_an_editor_sends_a_story_back_and_the_reporter_sees_the_note(browser, li
         page = context.new_page()
         log_in(page, reporter)
         page.goto(change)
-        expect(page.locator(".messagelist")).to_contain_text(
-            "Sent back to draft by Edna Ryder"
-        )
+        expect(page.locator(".messagelist")).to_contain_text("Sent back to draft by Edna Ryder")
         note = page.locator(".editorial-note-sent_back")
         expect(note).to_contain_text("Edna Ryder")
         expect(note).to_contain_text("Needs a second source for the cost figure.")

@@ -19,12 +19,16 @@ SECRET = "Zebrafinch7 lawyers say the second source is shaky"
 
 @pytest.fixture
 def editor():
-    return StaffFactory(username="editor", first_name="Edna", last_name="Ryder", role=roles.EDITORS)
+    return StaffFactory(
+        username="editor", first_name="Edna", last_name="Ryder", role=roles.EDITORS
+    )
 
 
 @pytest.fixture
 def reporter():
-    return StaffFactory(username="reporter", first_name="Rui", last_name="Pereira", role=roles.REPORTERS)
+    return StaffFactory(
+        username="reporter", first_name="Rui", last_name="Pereira", role=roles.REPORTERS
+    )
 
 
 @pytest.fixture

@@ -71,7 +71,9 @@ def test_editors_are_told_when_a_story_is_submitted(
         assert len(message.to) == 1 and not message.cc and not message.bcc
         assert message.subject == "[The Newsroom] For review: Harbour dredging to start in spring"
         assert "Rui Pereira submitted a story for review" in message.body
-        assert f"https://news.example.org/admin/articles/article/{draft.pk}/change/" in message.body
+        assert (
+            f"https://news.example.org/admin/articles/article/{draft.pk}/change/" in message.body
+        )
         assert "https://news.example.org/admin/desk/notifications/" in message.body
         # Nobody's address but the recipient's, not even the reporter's.
         assert "rui@newsroom.test" not in message.body
@@ -186,9 +188,7 @@ def test_an_editor_publishing_their_own_story_gets_no_mail(
     assert mail.outbox == []
 
 
-def test_restoring_from_the_trash_is_not_a_publication(
-    people, django_capture_on_commit_callbacks
-):
+def test_restoring_from_the_trash_is_not_a_publication(people, django_capture_on_commit_callbacks):
     story = ArticleFactory(created_by=people["reporter"])
     editor = people["editor"]
     editor.user_permissions.add(*editor.groups.get().permissions.all())
@@ -211,7 +211,9 @@ def test_the_reporter_gets_the_note_when_the_story_is_sent_back(
         assert client.post(url, {"note": note}).status_code == 302
     (message,) = mail.outbox
     assert message.to == ["rui@newsroom.test"]
-    assert message.subject == "[The Newsroom] Sent back to you: Harbour dredging to start in spring"
+    assert (
+        message.subject == "[The Newsroom] Sent back to you: Harbour dredging to start in spring"
+    )
     assert "Edna Ryder sent your story back to you as a draft" in message.body
     assert note in message.body  # plain text mail: as written, not HTML-escaped
     assert f"https://news.example.org/admin/articles/article/{draft.pk}/change/" in message.body
@@ -313,7 +315,7 @@ def test_an_editor_turns_review_mail_off_on_my_notifications(client, people):
     url = reverse("desk:notifications")
     page = client.get(url).content.decode()
     assert "edna@newsroom.test" in page
-    assert 'name="on_submitted"' in page and 'checked' in page
+    assert 'name="on_submitted"' in page and "checked" in page
     response = client.post(url, {"on_published": "on", "on_sent_back": "on"})
     assert response.status_code == 302
     assert response["Location"] == url

@@ -4,12 +4,14 @@ Plain functions, called by the people admin (articles.desk.people_admin), its ac
 tests alike; each checks who is asking, so no path around them exists. The rules:
 
 - Who manages: whoever has ``articles.manage_staff`` (the Chief editors group; superusers).
-- Whom: every account except superusers and other staff managers, the manager's own account
-  among them. Those are a superuser's, in the user admin.
-- What: only the newsroom groups (roles.NEWSROOM_GROUPS: Reporters, Editors, Moderators) are
-  given or taken away; any other group a person is in stays as it was. No permission, and no
-  staff or superuser flag, is ever set here, but ``is_staff`` on an invited account (the desk
-  is the admin).
+- Whom: staff whose every power comes from the newsroom groups (roles.NEWSROOM_GROUPS:
+  Reporters, Editors, Moderators). Superusers, anyone in another group (Chief editors among
+  them, so the manager's own account too) and anyone with permissions of their own are a
+  superuser's, in the user admin: a chief editor cannot change, deactivate or take over (by
+  changing the address and sending an invitation) an account with powers they may not give.
+- What: only the newsroom groups are given or taken away. No permission, and no staff or
+  superuser flag, is ever set here, but ``is_staff`` on an invited account (the desk is the
+  admin).
 - Never deleted: a deactivated account cannot sign in (its open sessions end at its next
   request) and everything it wrote stays, signed. It can be activated again.
 - An invited account has no usable password: the mail (sent by the worker) carries a link
@@ -19,7 +21,7 @@ tests alike; each checks who is asking, so no path around them exists. The rules
 import re
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -44,14 +46,13 @@ def can_manage_staff(user):
 
 
 def managed_staff(queryset=None):
-    """The accounts a chief editor may manage: all but superusers and staff managers."""
+    """The accounts a chief editor may manage: staff with newsroom groups' powers only."""
     queryset = StaffMember.objects.all() if queryset is None else queryset
-    app_label, codename = MANAGE_STAFF_PERMISSION.split(".")
-    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    other_groups = Group.objects.exclude(name__in=roles.NEWSROOM_GROUPS)
     return (
-        queryset.exclude(is_superuser=True)
-        .exclude(groups__permissions__in=perm)
-        .exclude(user_permissions__in=perm)
+        queryset.filter(is_staff=True, is_superuser=False)
+        .exclude(groups__in=other_groups)
+        .exclude(user_permissions__isnull=False)
     )
 
 
@@ -138,11 +139,9 @@ def update(member, *, groups, by):
 
 
 def set_groups(member, groups, *, by):
-    """Make `groups` the member's newsroom groups; any other group they are in stays."""
+    """Make `groups` (newsroom groups only) the member's groups."""
     check_manage(by, member)
-    groups = _newsroom_only(groups)
-    kept = list(member.groups.exclude(name__in=roles.NEWSROOM_GROUPS))
-    member.groups.set([*kept, *groups])
+    member.groups.set(_newsroom_only(groups))
 
 
 def deactivate(member, *, by):

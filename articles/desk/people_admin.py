@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import BaseUserManager
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,8 +15,7 @@ from articles.desk import people, roles
 from articles.models import StaffMember
 
 GROUPS_HELP = _(
-    "Reporters write and submit stories; Editors also publish; Moderators work the comment "
-    "queue. Any other group the person is in stays as it is."
+    "Reporters write and submit stories; Editors also publish; Moderators work the comment queue."
 )
 
 
@@ -122,8 +120,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        groups = Prefetch("groups", queryset=people.newsroom_groups())
-        return people.managed_staff(super().get_queryset(request)).prefetch_related(groups)
+        return people.managed_staff(super().get_queryset(request)).prefetch_related("groups")
 
     # The invitation (add) and the change form
     def get_form(self, request, obj=None, change=False, **kwargs):
