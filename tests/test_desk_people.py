@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from articles.desk import people, roles
 from articles.models import StaffMember
+from newsroom.tasks import RETRY_ATTEMPTS
 from newsroom.twofactor import policy
 from tests.factories import StaffFactory, UserFactory
 
@@ -189,6 +190,19 @@ def test_a_chief_editor_invites_a_reporter_who_sets_a_password_and_signs_in(
     client.logout()
     page = client.get(link, follow=True).content.decode()
     assert "This link no longer works" in page
+
+
+def test_an_invitation_the_mail_server_refuses_is_retried_and_the_account_kept(
+    client, settings, caplog, chief, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.comment_helpers.BrokenEmailBackend"
+    client.force_login(chief)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(ADD, invite_data()).status_code == 302
+    assert User.objects.filter(email="Jane.Doe@agency.example").exists()
+    failures = [r for r in caplog.records if r.name == "articles.desk.tasks"]
+    assert len(failures) == RETRY_ATTEMPTS
+    assert "failed 5 times; giving up" in caplog.text
 
 
 def test_an_address_already_on_the_staff_is_refused_and_the_form_kept(client, chief, staff):
