@@ -26,6 +26,7 @@ class ArticlesConfig(AppConfig):
             self.get_model("Image"),
             self.get_model("Article"),
             self.get_model("Correction"),
+            self.get_model("EditorialNote"),
             Tag,
         )
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles.give_tag_a_slug")
@@ -34,4 +35,6 @@ class ArticlesConfig(AppConfig):
 
         cache.connect()
         # The desk's admin lives in its room, where autodiscovery (articles.admin) does not look.
-        from articles.desk import admin  # noqa: F401
+        from articles.desk import admin, notifications, people_admin  # noqa: F401
+
+        notifications.connect()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -602,3 +603,108 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.article}"
+
+
+# The desk's people (articles.desk.notes, .notifications, .people): notes staff leave on a
+# story, the desk mail each person wants, and staff accounts as a chief editor manages them.
+
+
+class EditorialNote(models.Model):
+    """A note the desk leaves on a story: staff only, never in anything readers get."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        SENT_BACK = "sent_back", _("Sent back to draft")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="editorial_notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.NOTE, editable=False
+    )
+    text = models.TextField(
+        _("note"),
+        max_length=4000,
+        help_text=_("For the desk only: readers never see it. Plain text."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("editorial note")
+        verbose_name_plural = _("editorial notes")
+
+    def __str__(self):
+        return f"{self.article}: {self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class NotificationPreference(models.Model):
+    """The desk mail one person wants. Without a row, all of it (the defaults)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="desk_notifications",
+    )
+    on_submitted = models.BooleanField(
+        _("a story is submitted for review"),
+        default=True,
+        help_text=_("Sent to everyone who can publish."),
+    )
+    on_published = models.BooleanField(
+        _("my story is published or scheduled"),
+        default=True,
+        help_text=_("For the stories you created."),
+    )
+    on_sent_back = models.BooleanField(
+        _("my story is sent back to me with a note"),
+        default=True,
+        help_text=_("For the stories you created."),
+    )
+
+    class Meta:
+        default_permissions = ()  # each person sets their own, on "My notifications"
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def of(cls, user):
+        """The user's preferences: the stored row, or the defaults (unsaved)."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+    def wants(self, event):
+        """`event` is one of articles.desk.notifications.EVENTS: submitted, published, sent_back."""
+        return getattr(self, f"on_{event}")
+
+
+class StaffMember(get_user_model()):
+    """A staff account as the desk manages it (articles.desk.people): chief editors invite,
+    regroup and deactivate staff through this proxy, never through the user admin."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        permissions = [
+            (
+                "manage_staff",
+                _("Can invite staff, put them in a newsroom group and deactivate them"),
+            )
+        ]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/two-factor/", include("newsroom.twofactor.urls")),
+    path("admin/desk/", include("articles.desk.urls")),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),

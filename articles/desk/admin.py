@@ -29,7 +29,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag, TaggedItem
 
-from articles.desk import workflow
+from articles.desk import notes, workflow
 from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
@@ -174,7 +174,7 @@ def bulk_action(move, description, permission, done_message):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline)
+    inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline, notes.EditorialNoteInline)
     fieldsets = (
         (
             _("Story"),
@@ -319,6 +319,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         context["has_history_permission"] = obj is not None and (
             self.has_view_history_or_change_history_permission(request, obj)
         )
+        if obj is not None:
+            context["can_send_back"] = workflow.can_send_back(request.user, obj)
+            if request.method == "GET":
+                notes.tell_sent_back(request, obj)
         if obj is not None and obj.in_trash:
             context["can_restore"] = workflow.can_trash(request.user)
             context["can_delete_permanently"] = workflow.can_delete_permanently(request.user)
@@ -423,7 +427,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_delete_permanently",
             ),
         ]
-        return [compare, *trash_views, *super().get_urls()]
+        send_back = path(
+            "<path:object_id>/send-back/",
+            self.admin_site.admin_view(
+                lambda request, object_id: notes.send_back_view(self, request, object_id)
+            ),
+            name=f"{opts.app_label}_{opts.model_name}_send_back",
+        )
+        return [compare, *trash_views, send_back, *super().get_urls()]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* revisions post the revert form.

@@ -1,8 +1,8 @@
 """The newsroom's roles as permission sets: who may do what with stories.
 
-The data migration `0004_editorial_groups` created the groups from a frozen copy of this
-table, so every install has them (the comments app adds its moderation grants, comments.roles);
-change a role here *and* in a new migration (a test checks that the migrated groups match this
+The data migrations `0004_editorial_groups` and `0008_desk_people_notes_staff` (editorial
+notes, the Chief editors group) created the groups from frozen copies of this table, so every
+install has them (the comments app adds its moderation grants, comments.roles); change a role here *and* in a new migration (a test checks that the migrated groups match this
 table). `sync_groups()` is idempotent: it only adds what is missing (seed_demo and tests use
 it after a flush). Object-level rules (a reporter's *own*
 drafts) live in `articles.desk.workflow`; these are the model-level grants the admin checks first.
@@ -11,6 +11,10 @@ drafts) live in `articles.desk.workflow`; these are the model-level grants the a
 EDITORS = "Editors"
 REPORTERS = "Reporters"
 MODERATORS = "Moderators"
+# Editors who also manage staff (articles.desk.people): a chief editor is in both groups.
+CHIEF_EDITORS = "Chief editors"
+# The groups a chief editor may put staff in; never Chief editors, never anything else.
+NEWSROOM_GROUPS = (REPORTERS, EDITORS, MODERATORS)
 
 ARTICLE_MODELS = (
     "article",
@@ -31,6 +35,8 @@ GROUP_PERMISSIONS = {
         *(("articles", f"{action}_{model}") for model in ARTICLE_MODELS for action in ALL_ACTIONS),
         ("articles", "publish_article"),
         *(("taggit", f"{action}_{model}") for model in ("tag", "taggeditem") for action in ALL_ACTIONS),
+        ("articles", "add_editorialnote"),
+        ("articles", "view_editorialnote"),
     },
     REPORTERS: {
         ("articles", "add_article"),
@@ -44,10 +50,16 @@ GROUP_PERMISSIONS = {
         ("articles", "view_author"),
         ("articles", "view_correction"),
         ("taggit", "view_tag"),
+        ("articles", "add_editorialnote"),
+        ("articles", "view_editorialnote"),
     },
     MODERATORS: {
         *(("articles", f"view_{model}") for model in ARTICLE_MODELS),
         ("taggit", "view_tag"),
+        ("articles", "view_editorialnote"),
+    },
+    CHIEF_EDITORS: {
+        ("articles", "manage_staff"),
     },
 }  # fmt: skip
 

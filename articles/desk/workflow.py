@@ -4,7 +4,8 @@ The admin's form, save path and actions all call these, and so do the tests, so 
 written once. The rules:
 
 - Editors (``articles.publish_article``) may do anything to any story: publish now,
-  schedule (a future publication time), unpublish, send back to draft.
+  schedule (a future publication time), unpublish, send back to draft. Sending a story in
+  review back to its reporter takes a note saying why (`send_back`), kept on the story.
 - Reporters may add stories and change *their own* stories while they are a draft or in
   review and have never been published; they may set only those two statuses (submitting for
   review is setting "in review"). A story that has ever gone live is the editors' alone, and
@@ -23,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, EditorialNote, RelatedLink
 
 PUBLISH_PERMISSION = "articles.publish_article"
 REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -148,6 +149,33 @@ def submit_for_review(article, *, by):
     return article
 
 
+def can_send_back(user, article):
+    return can_publish(user) and article.status == Article.Status.IN_REVIEW
+
+
+def send_back(article, *, by, note):
+    """Return a story in review to its reporter as a draft, with a note saying why.
+
+    The note is kept on the story (an editorial note of kind "sent back"); the reporter is
+    told by mail (articles.desk.notifications). Returns the note.
+    """
+    if not can_publish(by):
+        raise PermissionDenied(_("Only an editor can send a story back."))
+    text = (note or "").strip()
+    if not text:
+        raise ValidationError(_("Write a note: the reporter needs to know what to change."))
+    with transaction.atomic():
+        stored = Article.objects.select_for_update().get(pk=article.pk)
+        if stored.status != Article.Status.IN_REVIEW:
+            raise ValidationError(_("Only a story in review can be sent back."))
+        # The locked row is saved, not the caller's copy: nothing saved meanwhile is undone.
+        stored.status = article.status = Article.Status.DRAFT
+        _save(stored, by)
+        return EditorialNote.objects.create(
+            article=stored, author=by, text=text, kind=EditorialNote.Kind.SENT_BACK
+        )
+
+
 def trash(article, *, by):
     """Move a story to the trash: off every reader page at once, kept whole for a restore."""
     if not can_trash(by):
@@ -205,6 +233,7 @@ def permanent_deletion_summary(article):
     return [
         *(entry for summary, _destroy in DEPENDANTS for entry in summary(article)),
         (_("revisions"), Article.history.filter(id=article.pk).count()),
+        (_("editorial notes"), article.editorial_notes.count()),
         (_("corrections"), article.corrections.count()),
         (_("old addresses"), article.redirects.count()),
         (_("related-story links"), links.count()),

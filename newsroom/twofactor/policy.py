@@ -6,6 +6,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.desk.people import MANAGE_STAFF_PERMISSION
 from articles.desk.workflow import PUBLISH_PERMISSION
 from comments.moderation import MODERATE_PERMISSION
 
@@ -20,7 +21,8 @@ ENROL = "enrol"
 
 
 def is_required(user):
-    """Whether STAFF_2FA_REQUIRED applies to this user: superusers, publishers, moderators."""
+    """Whether STAFF_2FA_REQUIRED applies to this user: superusers, publishers, moderators,
+    and whoever manages staff (a chief editor invites people to the desk)."""
     return bool(
         settings.STAFF_2FA_REQUIRED
         and user.is_active
@@ -28,6 +30,7 @@ def is_required(user):
             user.is_superuser
             or user.has_perm(PUBLISH_PERMISSION)
             or user.has_perm(MODERATE_PERMISSION)
+            or user.has_perm(MANAGE_STAFF_PERMISSION)
         )
     )
 

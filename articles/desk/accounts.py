@@ -1,0 +1,72 @@
+"""A staff member's own pages in the desk: the mail they want ("My notifications"), and the
+welcome page where an invited person chooses their password (Django's password-reset
+tokens: the link works once, for PASSWORD_RESET_TIMEOUT)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from articles.desk.workflow import can_publish
+from articles.models import NotificationPreference
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ("on_submitted", "on_published", "on_sent_back")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_publish(user):
+            del self.fields["on_submitted"]  # only editors are sent stories to review
+
+
+@never_cache
+@staff_member_required
+def notifications(request):
+    preference = NotificationPreference.of(request.user)
+    form = NotificationPreferenceForm(request.POST or None, instance=preference, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("desk:notifications")
+    context = {
+        **admin.site.each_context(request),
+        "title": _("My notifications"),
+        "form": form,
+        "email": request.user.email,
+    }
+    return TemplateResponse(request, "admin/desk/notifications.html", context)
+
+
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """The invitation's link: an invited person chooses a password, then signs in."""
+
+    template_name = "admin/desk/welcome.html"
+    success_url = reverse_lazy("desk:welcome_done")
+    title = _("Choose your password")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is None or not (user.is_active and user.is_staff):
+            return None  # a deactivated account's old link leads nowhere
+        return user
+
+    def get_context_data(self, **kwargs):
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class WelcomeDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "admin/desk/welcome_done.html"
+    title = _("Your password is set")
+
+    def get_context_data(self, **kwargs):
+        context = {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+        context["login_url"] = reverse_lazy("admin:login")
+        return context
