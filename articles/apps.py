@@ -31,3 +31,6 @@ class ArticlesConfig(AppConfig):
         pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles.give_tag_a_slug")
         # The desk's admin lives in its room, where autodiscovery (articles.admin) does not look.
         from articles.desk import admin  # noqa: F401
+        from articles.desk.revisions import connect as keep_relations_in_revisions
+
+        keep_relations_in_revisions()  # tags, authors, related stories, corrections

@@ -6,7 +6,6 @@ actions all go through `articles.desk.workflow`.
 """
 
 import copy
-import difflib
 
 from django.apps import apps
 from django.conf import settings
@@ -29,7 +28,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag, TaggedItem
 
-from articles.desk import workflow
+from articles.desk import revisions, workflow
 from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
@@ -65,20 +64,6 @@ def _person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
-
-
-def _line_diff(old, new):
-    """[(kind, line)] for two HTML bodies, one block element per line."""
-
-    def lines(html):
-        return html.replace("><", ">\n<").splitlines()
-
-    kinds = {"+": "added", "-": "removed", " ": "same"}
-    return [
-        (kinds[line[0]], line[2:])
-        for line in difflib.ndiff(lines(old), lines(new))
-        if line[0] in kinds
-    ]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -365,13 +350,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        linked_back = []
         for formset in formsets:
             if formset.model is not RelatedLink:
                 continue
             for link_form in formset.forms:
                 data = getattr(link_form, "cleaned_data", None) or {}
                 if data.get("both_ways") and data.get("target") and not data.get("DELETE"):
-                    data["target"].relate(article)
+                    target = data["target"]
+                    if not target.related_links.filter(target=article).exists():
+                        target.relate(article)
+                        linked_back.append(target.pk)
+        # This save's revision holds the tags and inlines saved after the story; a story
+        # linked back gets a revision of its own.
+        revisions.record_after_save(article)
+        if linked_back:
+            reason = _("Related story added from “%(story)s”") % {"story": article}
+            revisions.record_revisions(linked_back, by=request.user, reason=reason)
 
     def view_on_site(self, obj):
         """The reader URL once live; the staff-only preview for drafts and scheduled stories."""
@@ -425,6 +420,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ]
         return [compare, *trash_views, *super().get_urls()]
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return revisions.RevisionContext(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:], strict=False):
+            newer.history_delta_changes = [
+                *getattr(newer, "history_delta_changes", []),
+                *revisions.relation_changes(older, newer),
+            ]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* revisions post the revert form.
         if request.method == "POST":
@@ -439,23 +446,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise Http404("No such story.")
         if not self.has_view_history_or_change_history_permission(request, article):
             raise PermissionDenied
-        revisions = article.history.all()
+        history = article.history.all()
         try:
-            old = revisions.get(pk=int(request.GET["old"]))
-            new = (
-                revisions.get(pk=int(request.GET["new"])) if "new" in request.GET else revisions[0]
-            )
-        except (KeyError, ValueError, revisions.model.DoesNotExist) as error:
+            old = history.get(pk=int(request.GET["old"]))
+            new = history.get(pk=int(request.GET["new"])) if "new" in request.GET else history[0]
+        except (KeyError, ValueError, history.model.DoesNotExist) as error:
             raise Http404("Choose two revisions of this story.") from error
         if old.history_date > new.history_date:
             old, new = new, old
-        rows = []
-        for change in new.diff_against(old).changes:
-            field = self.model._meta.get_field(change.field)
-            row = {"label": field.verbose_name, "old": change.old, "new": change.new}
-            if field.get_internal_type() == "TextField":
-                row["lines"] = _line_diff(change.old or "", change.new or "")
-            rows.append(row)
+        rows, relations_recorded = revisions.compare(old, new)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare revisions: %(story)s") % {"story": article},
@@ -464,6 +463,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "old": old,
             "new": new,
             "rows": rows,
+            "relations_recorded": relations_recorded,
             "can_revert": not self.revert_disabled(request, article),
         }
         return render(request, "admin/articles/article/compare.html", context)
