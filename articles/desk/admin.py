@@ -24,11 +24,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
-from taggit.admin import TagAdmin as TaggitTagAdmin
-from taggit.forms import MergeTagsForm
-from taggit.models import Tag, TaggedItem
 
-from articles.desk import revisions, workflow
+from articles.desk import (
+    revisions,
+    tag_admin,  # noqa: F401 - registers the tag admin
+    workflow,
+)
 from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
@@ -719,77 +720,3 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     search_fields = ("old_path", "article__headline")
     autocomplete_fields = ("article",)
-
-
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
-    """taggit's tag admin, without the inline of every tagged object and with its merge
-    view behind the permissions it needs (taggit only checks that the user is staff)."""
-
-    inlines = ()
-    list_display = ("name", "slug", "story_count")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
-
-    @admin.display(description=_("stories"), ordering="story_count")
-    def story_count(self, obj):
-        return obj.story_count
-
-    def has_merge_permission(self, request):
-        return self.has_change_permission(request) and self.has_delete_permission(request)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_merge_permission(request):
-            actions.pop("render_tag_form", None)
-        return actions
-
-    def merge_tags_view(self, request):
-        """Merge the tags chosen in the changelist into one (new or existing) tag.
-
-        Replaces taggit's view, which lacks a permission check and, when the new name is one
-        of the selected tags, deletes that tag from every story instead of keeping it.
-        """
-        if not self.has_merge_permission(request):
-            raise PermissionDenied
-        ids = [
-            int(i) for i in request.session.get("selected_tag_ids", "").split(",") if i.isdigit()
-        ]
-        selected = Tag.objects.filter(pk__in=ids).order_by("name")
-        form = MergeTagsForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                name = form.cleaned_data["new_tag_name"].strip()
-                target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
-                    name=name
-                )
-                for tag in selected.exclude(pk=target.pk):
-                    for item in TaggedItem.objects.filter(tag=tag):
-                        duplicate = TaggedItem.objects.filter(
-                            tag=target,
-                            content_type_id=item.content_type_id,
-                            object_id=item.object_id,
-                        )
-                        if duplicate.exists():
-                            item.delete()
-                        else:
-                            item.tag = target
-                            item.save(update_fields=["tag"])
-                    tag.delete()
-            request.session.pop("selected_tag_ids", None)
-            self.message_user(
-                request, _("Tags merged into “%(tag)s”.") % {"tag": target}, messages.SUCCESS
-            )
-            return redirect("admin:taggit_tag_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge tags"),
-            "opts": self.model._meta,
-            "form": form,
-            "selected": selected,
-        }
-        return render(request, "admin/taggit/tag/merge.html", context)
