@@ -36,5 +36,7 @@ class ArticlesConfig(AppConfig):
         cache.connect()
         # The desk's admin lives in its room, where autodiscovery (articles.admin) does not look.
         from articles.desk import admin, notifications, people_admin  # noqa: F401
+        from articles.desk.revisions import connect as keep_relations_in_revisions
 
         notifications.connect()
+        keep_relations_in_revisions()  # tags, authors, related stories, corrections

@@ -115,6 +115,13 @@ def tags_set_changed(sender, instance, action, pk_set=None, **kwargs):
         invalidate_on_commit(story(instance.pk), LISTINGS, *tags)
 
 
+def tags_merged(into_pk, story_pks):
+    """For the desk's tag merge, which moves tag uses in bulk."""
+    invalidate_on_commit(
+        f"tag:{into_pk}", tagged(into_pk), LISTINGS, *(story(pk) for pk in story_pks)
+    )
+
+
 def comments_changed(pk):
     """For the comments app: a story's comment block or approved count changed."""
     invalidate_on_commit(discussion(pk))

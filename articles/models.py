@@ -167,6 +167,17 @@ SEARCH_VECTOR = (
 )
 
 
+class RevisionRelations(models.Model):
+    """What a story revision keeps beside the story's own fields (articles.desk.revisions)."""
+
+    relations = models.JSONField(
+        _("tags, authors, related stories and corrections"), null=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ArticleQuerySet(models.QuerySet):
     # What other apps add to reader queries, by shape, read by name: {annotation: factory}.
     # "card" shapes every listing card; each "page" annotation is a time the story page last
@@ -378,6 +389,7 @@ class Article(models.Model):
         verbose_name=_("story revision"),
         # Derived from the text on every save; a revision need not keep it.
         excluded_fields=["search_vector"],
+        bases=[RevisionRelations],
     )
 
     class Meta:
@@ -708,3 +720,20 @@ class StaffMember(get_user_model()):
         ]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+
+
+class TagRedirect(models.Model):
+    """The address of a tag merged into another; the reader site answers it with a 301."""
+
+    old_slug = models.CharField(_("old slug"), max_length=100, unique=True)
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old tag address")
+        verbose_name_plural = _("old tag addresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag}"

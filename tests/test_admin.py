@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
 from articles.desk import roles
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Author, RelatedLink, Section
@@ -490,16 +489,6 @@ def test_body_uses_the_prose_editor_with_its_assets(client, users, desk):
     assert "django_prose_editor/configurable.js" in html
 
 
-def test_tag_merge_needs_change_and_delete_rights(client, users, desk):
-    url = reverse("admin:taggit_tag_merge_tags")
-    session = client_for(client, users[MODERATOR]).session
-    session["selected_tag_ids"] = str(desk["tag"].pk)
-    session.save()
-    response = client.post(url, {"new_tag_name": "Merged"})
-    assert response.status_code == 403
-    assert list(Tag.objects.values_list("name", flat=True)) == ["Housing"]
-
-
 def test_image_of_another_uploader_is_read_only_for_a_reporter(client, users, desk):
     own = ImageFactory(uploaded_by=users[REPORTER])
     client = client_for(client, users[REPORTER])
@@ -616,20 +605,6 @@ def test_reporter_cannot_relate_to_a_colleagues_draft_by_id(client, users, desk)
     assert response.status_code == 200
     assert desk["others_draft"].headline not in response.content.decode()
     assert not RelatedLink.objects.exists()
-
-
-def test_editor_merges_tags(client, users, desk):
-    story = desk["published"]
-    story.tags.add("Homes")
-    client = client_for(client, users[EDITOR])
-    ids = list(Tag.objects.filter(name__in=["Housing", "Homes"]).values_list("pk", flat=True))
-    changelist = reverse("admin:taggit_tag_changelist")
-    response = client.post(changelist, {"action": "render_tag_form", "_selected_action": ids})
-    assert response.status_code == 302
-    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Housing"})
-    assert response.status_code == 302
-    assert list(story.tags.names()) == ["Housing"]
-    assert list(Tag.objects.values_list("name", flat=True)) == ["Housing"]
 
 
 def test_reporters_preview_their_own_drafts_but_not_a_colleagues(client, users):

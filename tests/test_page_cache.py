@@ -455,3 +455,23 @@ def test_many_readers_at_a_just_invalidated_page_cause_one_render(live_server, s
     how = [source for _, source in answers]
     assert how.count("miss") == 1, how
     assert set(how) <= {"miss", "wait", "hit"}
+
+
+def test_a_tag_merge_shows_on_the_pages_of_the_stories_it_moved(client, paper, admin_user):
+    from taggit.models import Tag
+
+    from articles.desk.tags import merge
+
+    story, _ = paper
+    story.tags.add("homes")
+    url = story.get_absolute_url()
+    cached(client, url)
+    tagged_only_old = ArticleFactory(tags=["housing"], headline="Old tag only")
+    cached(client, tagged_only_old.get_absolute_url())
+    merge(
+        list(Tag.objects.filter(name__in=["housing", "homes"])),
+        Tag.objects.get(name="homes"),
+        by=admin_user,
+    )
+    page = text(client.get(tagged_only_old.get_absolute_url()))
+    assert "/tag/homes/" in page and "/tag/housing/" not in page

@@ -6,7 +6,6 @@ actions all go through `articles.desk.workflow`.
 """
 
 import copy
-import difflib
 
 from django.apps import apps
 from django.conf import settings
@@ -25,11 +24,13 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
-from taggit.admin import TagAdmin as TaggitTagAdmin
-from taggit.forms import MergeTagsForm
-from taggit.models import Tag, TaggedItem
 
-from articles.desk import notes, workflow
+from articles.desk import (
+    notes,
+    revisions,
+    tag_admin,  # noqa: F401 - registers the tag admin
+    workflow,
+)
 from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
@@ -65,20 +66,6 @@ def _person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
-
-
-def _line_diff(old, new):
-    """[(kind, line)] for two HTML bodies, one block element per line."""
-
-    def lines(html):
-        return html.replace("><", ">\n<").splitlines()
-
-    kinds = {"+": "added", "-": "removed", " ": "same"}
-    return [
-        (kinds[line[0]], line[2:])
-        for line in difflib.ndiff(lines(old), lines(new))
-        if line[0] in kinds
-    ]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -369,13 +356,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        linked_back = []
         for formset in formsets:
             if formset.model is not RelatedLink:
                 continue
             for link_form in formset.forms:
                 data = getattr(link_form, "cleaned_data", None) or {}
                 if data.get("both_ways") and data.get("target") and not data.get("DELETE"):
-                    data["target"].relate(article)
+                    target = data["target"]
+                    if not target.related_links.filter(target=article).exists():
+                        target.relate(article)
+                        linked_back.append(target.pk)
+        # This save's revision holds the tags and inlines saved after the story; a story
+        # linked back gets a revision of its own.
+        revisions.record_after_save(article)
+        if linked_back:
+            reason = _("Related story added from “%(story)s”") % {"story": article}
+            revisions.record_revisions(linked_back, by=request.user, reason=reason)
 
     def view_on_site(self, obj):
         """The reader URL once live; the staff-only preview for drafts and scheduled stories."""
@@ -436,6 +433,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
         return [compare, *trash_views, send_back, *super().get_urls()]
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return revisions.RevisionContext(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:], strict=False):
+            newer.history_delta_changes = [
+                *getattr(newer, "history_delta_changes", []),
+                *revisions.relation_changes(older, newer),
+            ]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* revisions post the revert form.
         if request.method == "POST":
@@ -450,23 +459,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise Http404("No such story.")
         if not self.has_view_history_or_change_history_permission(request, article):
             raise PermissionDenied
-        revisions = article.history.all()
+        history = article.history.all()
         try:
-            old = revisions.get(pk=int(request.GET["old"]))
-            new = (
-                revisions.get(pk=int(request.GET["new"])) if "new" in request.GET else revisions[0]
-            )
-        except (KeyError, ValueError, revisions.model.DoesNotExist) as error:
+            old = history.get(pk=int(request.GET["old"]))
+            new = history.get(pk=int(request.GET["new"])) if "new" in request.GET else history[0]
+        except (KeyError, ValueError, history.model.DoesNotExist) as error:
             raise Http404("Choose two revisions of this story.") from error
         if old.history_date > new.history_date:
             old, new = new, old
-        rows = []
-        for change in new.diff_against(old).changes:
-            field = self.model._meta.get_field(change.field)
-            row = {"label": field.verbose_name, "old": change.old, "new": change.new}
-            if field.get_internal_type() == "TextField":
-                row["lines"] = _line_diff(change.old or "", change.new or "")
-            rows.append(row)
+        rows, relations_recorded = revisions.compare(old, new)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare revisions: %(story)s") % {"story": article},
@@ -475,6 +476,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "old": old,
             "new": new,
             "rows": rows,
+            "relations_recorded": relations_recorded,
             "can_revert": not self.revert_disabled(request, article),
         }
         return render(request, "admin/articles/article/compare.html", context)
@@ -730,77 +732,3 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     search_fields = ("old_path", "article__headline")
     autocomplete_fields = ("article",)
-
-
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
-    """taggit's tag admin, without the inline of every tagged object and with its merge
-    view behind the permissions it needs (taggit only checks that the user is staff)."""
-
-    inlines = ()
-    list_display = ("name", "slug", "story_count")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
-
-    @admin.display(description=_("stories"), ordering="story_count")
-    def story_count(self, obj):
-        return obj.story_count
-
-    def has_merge_permission(self, request):
-        return self.has_change_permission(request) and self.has_delete_permission(request)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_merge_permission(request):
-            actions.pop("render_tag_form", None)
-        return actions
-
-    def merge_tags_view(self, request):
-        """Merge the tags chosen in the changelist into one (new or existing) tag.
-
-        Replaces taggit's view, which lacks a permission check and, when the new name is one
-        of the selected tags, deletes that tag from every story instead of keeping it.
-        """
-        if not self.has_merge_permission(request):
-            raise PermissionDenied
-        ids = [
-            int(i) for i in request.session.get("selected_tag_ids", "").split(",") if i.isdigit()
-        ]
-        selected = Tag.objects.filter(pk__in=ids).order_by("name")
-        form = MergeTagsForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                name = form.cleaned_data["new_tag_name"].strip()
-                target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
-                    name=name
-                )
-                for tag in selected.exclude(pk=target.pk):
-                    for item in TaggedItem.objects.filter(tag=tag):
-                        duplicate = TaggedItem.objects.filter(
-                            tag=target,
-                            content_type_id=item.content_type_id,
-                            object_id=item.object_id,
-                        )
-                        if duplicate.exists():
-                            item.delete()
-                        else:
-                            item.tag = target
-                            item.save(update_fields=["tag"])
-                    tag.delete()
-            request.session.pop("selected_tag_ids", None)
-            self.message_user(
-                request, _("Tags merged into “%(tag)s”.") % {"tag": target}, messages.SUCCESS
-            )
-            return redirect("admin:taggit_tag_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge tags"),
-            "opts": self.model._meta,
-            "form": form,
-            "selected": selected,
-        }
-        return render(request, "admin/taggit/tag/merge.html", context)

@@ -8,6 +8,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.desk import workflow
+from articles.desk.tag_admin import TagSuggestionsWidget
 from articles.images import validate_image_upload
 from articles.models import Article, Author, Image, RelatedLink
 from articles.sanitize import sanitize_html
@@ -77,6 +78,7 @@ class ArticleAdminForm(forms.ModelForm):
             "show_updated", "comments_enabled", "seo_title", "seo_description", "canonical_url",
             "noindex",
         )  # fmt: skip
+        widgets = {"tags": TagSuggestionsWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 """The newsroom's roles as permission sets: who may do what with stories.
 
-The data migrations `0004_editorial_groups` and `0008_desk_people_notes_staff` (editorial
+The data migrations `0004_editorial_groups` and `0008_editorial_notes_notifications_staff` (editorial
 notes, the Chief editors group) created the groups from frozen copies of this table, so every
 install has them (the comments app adds its moderation grants, comments.roles); change a role here *and* in a new migration (a test checks that the migrated groups match this
 table). `sync_groups()` is idempotent: it only adds what is missing (seed_demo and tests use

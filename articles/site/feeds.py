@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -23,7 +24,7 @@ from django.utils.http import parse_http_date_safe
 
 from articles import cache as page_tags
 from articles.models import Author, Section
-from articles.site.views import reader_stories, reader_tags, stories_changed_at
+from articles.site.views import moved_tag, reader_stories, reader_tags, stories_changed_at
 from newsroom.http import finish, set_last_modified
 from newsroom.site_url import absolute
 from newsroom.text import xml_text
@@ -204,6 +205,15 @@ class TagFeed(ListingFeed):
 
     def link(self, obj=None):
         return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            slug = moved_tag(kwargs["slug"])  # a merged tag's feed is the merged-into tag's
+            if slug is None:
+                raise
+            return redirect(self.feed_url_name, slug=slug, permanent=True)
 
 
 class AuthorFeed(ListingFeed):

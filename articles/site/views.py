@@ -21,7 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import cache as page_tags
 from articles.desk.workflow import stories_visible_to
-from articles.models import Article, ArticleRedirect, Author, Section
+from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.site import jsonld
 from articles.site import search as reader_search
 from newsroom import site_url
@@ -41,6 +41,12 @@ def reader_stories():
 def reader_tags():
     """Tags readers may see: those on a published story (a draft's tags stay unannounced)."""
     return Article.objects.published().tags()
+
+
+def moved_tag(slug):
+    """The tag readers may see that a merged tag's address (`slug`) now leads to, or None."""
+    moved = TagRedirect.objects.filter(old_slug=slug, tag__in=reader_tags())
+    return moved.select_related("tag").values_list("tag__slug", flat=True).first()
 
 
 def story_queryset(queryset):
@@ -325,6 +331,17 @@ class TagView(ListingMixin, ListView):
 
     def listing_context(self, listing):
         return {"listing_title": f"Stories tagged “{listing.name}”"}
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A tag merged into another: its address leads to the one it became.
+            slug = moved_tag(kwargs["slug"])
+            if slug is None:
+                raise
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            return redirect(reverse("articles:tag", kwargs={"slug": slug}) + query, permanent=True)
 
 
 @method_decorator(public_cache, name="dispatch")
