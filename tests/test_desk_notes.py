@@ -372,6 +372,7 @@ def test_no_note_reaches_anything_a_reader_gets(client, editor, reporter):
         body = response.content.decode()
         assert "Zebrafinch7" not in body, url
         assert "editorial-note" not in body, url
+    client.cookies["sessionid"] = "anonymous"  # drawn afresh: a kept page has no context
     search = client.get(reverse("articles:search") + "?q=lawyers+shaky")
     assert list(search.context["object_list"]) == []
     # The JSON-LD of the story page says nothing of the notes either.
