@@ -5,8 +5,9 @@ A model is registered with the field that switches its comments on and the date 
 closing age counts from, as django-contrib-comments' CommentModerator does; `plug_in()`
 (called from CommentsConfig.ready) registers the story and adds what the reader site and the
 desk need from comments through the hooks the story app offers: card and page annotations
-(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.desk.workflow) and the
-moderation grants of the desk roles (comments.roles).
+(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.desk.workflow), the
+comment queues on the desk's dashboard (articles.desk.dashboard) and the moderation grants of
+the desk roles (comments.roles).
 """
 
 from dataclasses import dataclass
@@ -45,9 +46,10 @@ def comments_open(obj, now=None):
 
 
 def plug_in():
-    from articles.desk import workflow
+    from articles.desk import dashboard, workflow
     from articles.models import Article, ArticleQuerySet
     from articles.site.views import contribute_story_context
+    from comments import dashboard as comment_panels
     from comments import roles, thread
     from comments.models import approved_count, approved_set_changed_at, newest_approved_at
 
@@ -60,6 +62,7 @@ def plug_in():
     )
     contribute_story_context(thread.story_context)
     workflow.register_dependants(deletion_summary, delete_comments)
+    dashboard.register_panels(comment_panels.panels)
     roles.grant_moderation()
 
 
