@@ -213,7 +213,7 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
         ),
     )
     # Compact columns and the body in search: articles.desk.story_list.
-    list_display = ("headline_and_byline", "status_label", "when", "updated")
+    list_display = ("headline_and_byline", "status_label", "when")
     list_filter = (DeskStatusFilter, MineFilter, AuthorFilter, "section", "story_type", "featured")
     search_fields = ("headline", "slug", "standfirst")
     date_hierarchy = "publish_at"

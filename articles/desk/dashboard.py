@@ -61,7 +61,6 @@ class Entry:
     url: str
     when: str = ""  # "submitted by Ann Smith, 3 hours ago"
     details: str = ""  # "City · Ann Smith"
-    status: schedule.DeskStatus | None = None
     flag: str = ""  # needs attention, in words
     extra_url: str = ""  # a second link: the page readers see
     extra_label: str = ""
@@ -86,12 +85,13 @@ class Dashboard:
 
 
 def ago(moment, now):
+    """ "3 hours ago", "just now" under a minute."""
+    if now - moment < timedelta(minutes=1):
+        return _("just now")
     return _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
 
 
 def person(user):
-    if user is None:
-        return _("someone")
     return user.get_full_name() or user.get_username()
 
 
@@ -239,7 +239,6 @@ class StoryPanels:
                     url=self.change_url(story),
                     when=_("edited %(ago)s") % {"ago": ago(story.updated_at, self.now)},
                     details=self.details(story),
-                    status=schedule.desk_status(story, self.now),
                 )
                 for story in drafts
             ],
@@ -285,10 +284,13 @@ class StoryPanels:
         return Entry(
             title=story.headline,
             url=self.change_url(story),
-            when=_("submitted by %(who)s, %(ago)s")
-            % {"who": person(story.submitted_by), "ago": ago(submitted, self.now)},
+            when=(
+                _("submitted by %(who)s, %(ago)s")
+                % {"who": person(story.submitted_by), "ago": ago(submitted, self.now)}
+                if story.submitted_by
+                else _("submitted %(ago)s") % {"ago": ago(submitted, self.now)}
+            ),
             details=self.details(story),
-            status=status,
             flag=status.flag
             or (
                 _("Planned for %(time)s") % {"time": schedule.short_time(story.publish_at)}

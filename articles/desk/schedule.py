@@ -85,17 +85,17 @@ def desk_status(article, now=None):
 
 
 def short_time(moment, now=None):
-    """ "14:30" today, "Tomorrow 09:00", "Wed 15 Oct 10:00" this year, "15 Oct 2024 10:00"
-    before (in the site's time zone)."""
+    """ "14:30" today, "tomorrow 09:00", "yesterday 18:00", "Wed 15 Oct 10:00" this year,
+    "15 Oct 2024 10:00" before or after (in the site's time zone)."""
     now = timezone.localtime(now or timezone.now())
     local = timezone.localtime(moment)
     clock = date_format(local, "H:i")
     if local.date() == now.date():
         return clock
     if local.date() == now.date() + timedelta(days=1):
-        return _("Tomorrow %(time)s") % {"time": clock}
+        return _("tomorrow %(time)s") % {"time": clock}
     if local.date() == now.date() - timedelta(days=1):
-        return _("Yesterday %(time)s") % {"time": clock}
+        return _("yesterday %(time)s") % {"time": clock}
     if local.year != now.year:
         return f"{date_format(local, 'j M Y')} {clock}"
     return f"{date_format(local, 'D j M')} {clock}"

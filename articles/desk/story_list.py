@@ -1,8 +1,9 @@
 """The story list of the desk: its filters, its search, and its compact columns.
 
 `StoryListAdmin` is a mixin of the story admin (articles.desk.admin.ArticleAdmin). The list
-fits a 1280-pixel screen (static/articles/planning.css): the headline carries the section
-and the byline on a second line, and one "time" column says when the story went or goes live.
+fits a 1280-pixel screen beside the admin's menu and the filters (static/articles/planning.css):
+three columns, the headline with the section and the byline under it, the desk's status (with
+its flag), and the publication time with the last update under it.
 Search covers headline, slug and standfirst as Django's admin search does, and the body too:
 through the stored full-text vector on PostgreSQL (the reader search's parser and weights,
 articles.site.search), a plain `icontains` elsewhere.
@@ -13,6 +14,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles.desk import schedule
@@ -100,8 +102,10 @@ class AuthorFilter(admin.SimpleListFilter):
         )
 
 
-def body_matches(queryset, term):
-    """Stories of `queryset` whose body matches `term`: full text on PostgreSQL."""
+def text_matches(queryset, term):
+    """Stories of `queryset` whose text (headline, standfirst, body) matches `term`, read as
+    the reader search reads it: words, "quoted phrases", -excluded words. On PostgreSQL
+    through the stored full-text vector (stemmed, prefixes), elsewhere with `icontains`."""
     parsed = parse(term[:MAX_QUERY_LENGTH])
     if not parsed:
         return queryset.none()
@@ -110,10 +114,18 @@ def body_matches(queryset, term):
 
         query = SearchQuery(parsed.tsquery(), search_type="raw", config=SEARCH_CONFIG)
         return queryset.filter(search_vector=query)
+
+    def anywhere(words):
+        return (
+            Q(headline__icontains=words)
+            | Q(standfirst__icontains=words)
+            | Q(body__icontains=words)
+        )
+
     for words in [" ".join(phrase) for phrase in parsed.phrases] + parsed.words:
-        queryset = queryset.filter(body__icontains=words)
+        queryset = queryset.filter(anywhere(words))
     for word in parsed.excluded:
-        queryset = queryset.exclude(body__icontains=word)
+        queryset = queryset.exclude(anywhere(word))
     return queryset
 
 
@@ -121,7 +133,7 @@ class StoryListAdmin:
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            found = found | body_matches(queryset, search_term)
+            found = found | text_matches(queryset, search_term)
         return found, may_have_duplicates
 
     # Columns
@@ -149,18 +161,18 @@ class StoryListAdmin:
 
     @admin.display(description=_("publication time"), ordering="publish_at")
     def when(self, obj):
-        if obj.publish_at is None:
+        return format_html(
+            '{}<span class="story-updated">{}</span>',
+            self._time(obj.publish_at),
+            format_html(_("updated {time}"), time=self._time(obj.updated_at)),
+        )
+
+    @staticmethod
+    def _time(moment):
+        if moment is None:
             return "—"
         return format_html(
             '<time datetime="{}">{}</time>',
-            obj.publish_at.isoformat(),
-            schedule.short_time(obj.publish_at),
-        )
-
-    @admin.display(description=_("updated"), ordering="updated_at")
-    def updated(self, obj):
-        return format_html(
-            '<time datetime="{}">{}</time>',
-            obj.updated_at.isoformat(),
-            schedule.short_time(obj.updated_at),
+            moment.isoformat(),
+            capfirst(schedule.short_time(moment)),
         )
