@@ -171,7 +171,7 @@ def test_an_editor_schedules_from_the_schedule_page(client, people):
     assert draft.is_scheduled and draft.publish_at == when
     assert LogEntry.objects.get(object_id=str(draft.pk)).get_change_message() == "Scheduled."
     page = client.get(response["Location"]).content.decode()
-    assert "is scheduled: readers see it from" in page
+    assert "is scheduled." in page and "Scheduled: readers see this story from" in page
 
 
 @pytest.mark.parametrize(
@@ -241,10 +241,22 @@ def test_the_story_list_filters_scheduled_live_and_overdue_review(client, people
 
     html = client.get(CHANGELIST).content.decode()
     assert '<span class="desk-status scheduled">Scheduled</span>' in html
-    assert "still in review" in html  # the overdue one's flag
-    assert html.count("still in review") == 1
+    assert html.count(">past its planned time</span>") == 1  # the overdue one's flag
     filters = html.split('id="changelist-filter"')[1]
     assert "Scheduled" in filters and "In review, past its planned time" in filters
+
+
+def test_the_story_page_says_when_it_goes_live_or_that_its_time_passed(client, people):
+    now = timezone.now()
+    scheduled = story("Tomorrow's", people["editor"], "published", publish_at=now + timedelta(1))
+    overdue = story("Late", people["reporter"], "review", publish_at=now - timedelta(hours=2))
+    client.force_login(people["editor"])
+    assert "Scheduled: readers see this story from" in (
+        client.get(change_url(scheduled)).content.decode()
+    )
+    client.force_login(people["reporter"])
+    html = client.get(change_url(overdue)).content.decode()
+    assert "still in review" in html and "Planned for" in html
 
 
 # The agenda

@@ -66,9 +66,22 @@ class SchedulingAdmin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_schedule"] = self.can_schedule(request, obj)
-        if obj is not None:
-            context["desk_status"] = schedule.desk_status(obj)
+        if obj is not None and request.method == "GET":
+            self._say_when(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _say_when(self, request, obj):
+        """Above the form: when a scheduled story goes live, or that its planned time passed."""
+        status = schedule.desk_status(obj)
+        if status.key == "scheduled":
+            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            self.message_user(
+                request,
+                _("Scheduled: readers see this story from %(time)s.") % {"time": when},
+                messages.INFO,
+            )
+        elif status.flag:
+            self.message_user(request, status.flag, messages.WARNING)
 
     # "Schedule…" saves the form like "Save and continue", then asks for the time.
     def _ask_for_time(self, request, obj):
@@ -117,11 +130,10 @@ class SchedulingAdmin:
                 form.add_error(None, error)
             else:
                 self.log_change(request, article, _("Scheduled."))
-                when = timezone.localtime(article.publish_at)
+                # The story's page then says when (_say_when).
                 self.message_user(
                     request,
-                    _("“%(story)s” is scheduled: readers see it from %(time)s.")
-                    % {"story": article, "time": date_format(when, "DATETIME_FORMAT")},
+                    _("“%(story)s” is scheduled.") % {"story": article},
                     messages.SUCCESS,
                 )
                 return redirect(change_url)

@@ -249,7 +249,8 @@ class StoryPanels:
         )
 
     def review_panel(self, count, overdue, stories):
-        links = [(self.list_url(status=Article.Status.IN_REVIEW), _("All stories in review"))]
+        everything = _("All stories in review") if self.editor else _("All my stories in review")
+        links = [(self.list_url(status=Article.Status.IN_REVIEW), everything)]
         if overdue:
             links.append(
                 (

@@ -150,16 +150,18 @@ class StoryListAdmin:
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         status = schedule.desk_status(obj)
+        label = format_html('<span class="desk-status {}">{}</span>', status.key, status.label)
         if not status.flag:
-            return format_html('<span class="desk-status {}">{}</span>', status.key, status.label)
+            return label
+        # The time is in the next column: the flag can be short.
         return format_html(
-            '<span class="desk-status {}">{}</span><span class="desk-flag">{}</span>',
-            status.key,
-            status.label,
+            '{}<span class="desk-flag" title="{}">{}</span>',
+            label,
             status.flag,
+            _("past its planned time"),
         )
 
-    @admin.display(description=_("publication time"), ordering="publish_at")
+    @admin.display(description=_("when"), ordering="publish_at")
     def when(self, obj):
         return format_html(
             '{}<span class="story-updated">{}</span>',
