@@ -110,6 +110,8 @@ PAGES = [
         {EDITOR: 200, REPORTER: 302, MODERATOR: 200},
     ),
     ("admin:articles_article_history", "published", {EDITOR: 200, REPORTER: 403, MODERATOR: 200}),
+    ("admin:articles_article_schedule", "own_draft", {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    ("admin:articles_article_agenda", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
     ("admin:articles_article_delete", "published", {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
     ("admin:articles_section_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
     ("admin:articles_section_add", None, {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.desk.dashboard import with_submission
+from articles.desk.dashboard import FEW, with_submission
 from articles.models import Article
 from tests import newsroom_day
 from tests.factories import AuthorFactory, CommentFactory, SectionFactory
@@ -121,6 +121,24 @@ def test_a_moderator_sees_the_comment_queues_first_and_no_story_editing(client, 
     assert "/admin/articles/article/" not in html.split('id="desk-apps"')[0]
     assert "Write a story" not in html and "Agenda" not in html
     assert reverse("admin:comments_comment_queue") in panel(html, "comments-waiting")
+
+
+def test_a_full_panel_links_to_the_whole_list(client, people):
+    now = timezone.now()
+    for n in range(FEW + 2):
+        story(
+            f"Live story {n}",
+            people["editor"],
+            Article.Status.PUBLISHED,
+            publish_at=newsroom_day.today_at_least(now, timedelta(seconds=n + 1)),
+        )
+    html = page(client, people["editor"])
+    published = panel(html, "desk-published")
+    assert published.count('class="desk-entry"') == FEW
+    link = re.search(r'href="([^"]+)">All published today', published).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == FEW + 2
 
 
 def test_empty_panels_say_so(client, people):
