@@ -5,8 +5,9 @@ A model is registered with the field that switches its comments on and the date 
 closing age counts from, as django-contrib-comments' CommentModerator does; `plug_in()`
 (called from CommentsConfig.ready) registers the story and adds what the reader site and the
 desk need from comments through the hooks the story app offers: card and page annotations
-(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.desk.workflow) and the
-moderation grants of the desk roles (comments.roles).
+(ArticleQuerySet.contribute), the permanent-deletion dependants (articles.desk.workflow), the
+comment queues on the desk's dashboard (articles.desk.dashboard) and the moderation grants of
+the desk roles (comments.roles).
 """
 
 from dataclasses import dataclass
@@ -47,9 +48,10 @@ def comments_open(obj, now=None):
 def plug_in():
     from django.db.models.signals import post_delete, post_save
 
-    from articles.desk import workflow
+    from articles.desk import dashboard, workflow
     from articles.models import Article, ArticleQuerySet
     from articles.site.views import contribute_story_context
+    from comments import dashboard as comment_panels
     from comments import roles, thread
     from comments.models import (
         Comment,
@@ -69,6 +71,7 @@ def plug_in():
     )
     contribute_story_context(thread.story_context)
     workflow.register_dependants(deletion_summary, delete_comments)
+    dashboard.register_panels(comment_panels.panels)
     roles.grant_moderation()
     # A remembered name fills the form: that reader's pages are theirs (never from the cache).
     if REMEMBER_COOKIE not in http.PERSONAL_COOKIES:

@@ -109,6 +109,8 @@ PAGES = [
         {EDITOR: 200, REPORTER: 302, MODERATOR: 200},
     ),
     ("admin:articles_article_history", "published", {EDITOR: 200, REPORTER: 403, MODERATOR: 200}),
+    ("admin:articles_article_schedule", "own_draft", {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
+    ("admin:articles_article_agenda", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
     ("admin:articles_article_delete", "published", {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
     ("admin:articles_section_changelist", None, {EDITOR: 200, REPORTER: 200, MODERATOR: 200}),
     ("admin:articles_section_add", None, {EDITOR: 200, REPORTER: 403, MODERATOR: 403}),
@@ -545,9 +547,10 @@ def test_changelist_query_count_does_not_grow_with_stories(
 ):
     measured = changelist_queries(client, users[EDITOR], count)
     print(f"article changelist with {count} stories: {measured} queries")
-    # 11, and one for two-factor: does this unverified session's user have a device?
-    # (A session verified with its device, as publishers' are in production, skips it.)
-    with django_assert_max_num_queries(12):
+    # 11, one for the author filter's choices (the authors with stories), and one for
+    # two-factor: does this unverified session's user have a device? (A session verified with
+    # its device, as publishers' are in production, skips it.)
+    with django_assert_max_num_queries(13):
         client.get(reverse("admin:articles_article_changelist"))
 
 
@@ -587,7 +590,10 @@ def test_changelist_puts_the_desks_work_first_and_labels_scheduled_stories(clien
     assert set(rows[:2]) == {desk["own_draft"], desk["others_draft"]}  # no publication time yet
     assert rows[2] == scheduled
     html = response.content.decode()
-    assert '<td class="field-status_label">Scheduled</td>' in html
+    assert (
+        '<td class="field-status_label"><span class="desk-status scheduled">Scheduled</span></td>'
+        in html
+    )
 
 
 def test_reporter_cannot_relate_to_a_colleagues_draft_by_id(client, users, desk):

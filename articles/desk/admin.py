@@ -31,7 +31,14 @@ from articles.desk import (
     tag_admin,  # noqa: F401 - registers the tag admin
     workflow,
 )
+from articles.desk.agenda import SchedulingAdmin
 from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.desk.story_list import (
+    AuthorFilter,
+    DeskStatusFilter,
+    MineFilter,
+    StoryListAdmin,
+)
 from articles.images import strip_metadata
 from articles.models import (
     Article,
@@ -66,26 +73,6 @@ def _person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """The desk's statuses; the trash is a place of its own, left out of "All"."""
-
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return list(Article.Status.choices)
-
-    def queryset(self, request, queryset):
-        if self.value() in Article.Status.values:
-            return queryset.filter(status=self.value())
-        return queryset.exclude(status=Article.Status.TRASHED)
-
-    def choices(self, changelist):
-        choices = list(super().choices(changelist))
-        choices[0]["display"] = _("All but the trash")
-        return choices
 
 
 class StoryInline:
@@ -159,7 +146,7 @@ def bulk_action(move, description, permission, done_message):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline, notes.EditorialNoteInline)
     fieldsets = (
@@ -212,15 +199,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             },
         ),
     )
-    list_display = (
-        "headline",
-        "status_label",
-        "section",
-        "author_names",
-        "publish_at",
-        "updated_at",
-    )
-    list_filter = (StatusFilter, "section", "story_type", "featured")
+    # Compact columns and the body in search: articles.desk.story_list.
+    list_display = ("headline_and_byline", "status_label", "when")
+    list_filter = (DeskStatusFilter, MineFilter, AuthorFilter, "section", "story_type", "featured")
     search_fields = ("headline", "slug", "standfirst")
     date_hierarchy = "publish_at"
     autocomplete_fields = ("section", "lead_image")
@@ -251,7 +232,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     editor_only_fields = ("publish_at", "featured", "priority")
 
     class Media:
-        css = {"all": ("articles/desk.css",)}
+        css = {"all": ("articles/desk.css", "articles/planning.css")}
 
     # Who sees what
     def get_queryset(self, request):
@@ -380,17 +361,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return obj.get_absolute_url()
         return reverse("articles:preview", kwargs={"pk": obj.pk})
 
-    # Columns
-    @admin.display(description=_("status"), ordering="status")
-    def status_label(self, obj):
-        if obj.is_scheduled:
-            return _("Scheduled")
-        return obj.get_status_display()
-
-    @admin.display(description=_("authors"))
-    def author_names(self, obj):
-        return ", ".join(author.name for author in obj.authors.all()) or obj.byline
-
+    # Columns (the list's own are in articles.desk.story_list)
     @admin.display(description=_("created by"))
     def creator(self, obj):
         return _person(obj.created_by)

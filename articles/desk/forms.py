@@ -89,7 +89,10 @@ class ArticleAdminForm(forms.ModelForm):
                 (value, label) for value, label in status.choices if value in allowed
             ]
             status.help_text = (
-                _("“Published” with a future publication time schedules the story.")
+                _(
+                    "“Published” with a future publication time schedules the story, as "
+                    "“Schedule…” below the form does."
+                )
                 if workflow.can_publish(self.user)
                 else _("Choose “In review” when the story is ready; an editor publishes it.")
             )

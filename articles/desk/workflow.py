@@ -4,8 +4,9 @@ The admin's form, save path and actions all call these, and so do the tests, so 
 written once. The rules:
 
 - Editors (``articles.publish_article``) may do anything to any story: publish now,
-  schedule (a future publication time), unpublish, send back to draft. Sending a story in
-  review back to its reporter takes a note saying why (`send_back`), kept on the story.
+  schedule (`schedule`: published with a future publication time), unpublish, send back to
+  draft. Sending a story in review back to its reporter takes a note saying why
+  (`send_back`), kept on the story.
 - Reporters may add stories and change *their own* stories while they are a draft or in
   review and have never been published; they may set only those two statuses (submitting for
   review is setting "in review"). A story that has ever gone live is the editors' alone, and
@@ -122,6 +123,31 @@ def publish(article, *, by):
     ):
         # A draft's old publication time is not when it went live: now is.
         article.publish_at = now
+    if slug_clash(article):
+        raise ValidationError(
+            _("Another story published that day has the slug “%(slug)s”.") % {"slug": article.slug}
+        )
+    _save(article, by)
+    return article
+
+
+def schedule(article, when, *, by):
+    """Publish at `when`, a future time: the story is "Scheduled" until then, and readers see
+    it from that moment on by itself (`Article.objects.published()` compares the time; no job
+    runs). A live story is unpublished first: scheduling it would take it off the site."""
+    if not can_publish(by):
+        raise PermissionDenied(_("Only an editor can schedule a story."))
+    _refuse_in_trash(article)
+    if when is None or when <= timezone.now():
+        raise ValidationError(
+            _("Choose a time in the future (to publish now, set the status to Published).")
+        )
+    if article.is_published:
+        raise ValidationError(
+            _("The story is live: unpublish it first if it should go live again later.")
+        )
+    article.status = Article.Status.PUBLISHED
+    article.publish_at = when
     if slug_clash(article):
         raise ValidationError(
             _("Another story published that day has the slug “%(slug)s”.") % {"slug": article.slug}

@@ -1,0 +1,180 @@
+"""The story list of the desk: its filters, its search, and its compact columns.
+
+`StoryListAdmin` is a mixin of the story admin (articles.desk.admin.ArticleAdmin). The list
+fits a 1280-pixel screen beside the admin's menu and the filters (static/articles/planning.css):
+three columns, the headline with the section and the byline under it, the desk's status (with
+its flag), and the publication time with the last update under it.
+Search covers headline, slug and standfirst as Django's admin search does, and the body too:
+through the stored full-text vector on PostgreSQL (the reader search's parser and weights,
+articles.site.search), a plain `icontains` elsewhere.
+"""
+
+from django.contrib import admin
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from articles.desk import schedule
+from articles.models import SEARCH_CONFIG, Article, Author
+from articles.site.search import MAX_QUERY_LENGTH, parse
+
+
+class DeskStatusFilter(admin.SimpleListFilter):
+    """The model's statuses plus the two the desk derives (articles.desk.schedule); the trash
+    is a place of its own, left out of "All"."""
+
+    title = _("status")
+    parameter_name = "status"
+    SCHEDULED = "scheduled"
+    REVIEW_OVERDUE = "review-overdue"
+
+    def lookups(self, request, model_admin):
+        choices = []
+        for value, label in Article.Status.choices:
+            if value == Article.Status.PUBLISHED:
+                choices += [(value, _("Published (live)")), (self.SCHEDULED, _("Scheduled"))]
+            elif value == Article.Status.IN_REVIEW:
+                choices += [
+                    (value, label),
+                    (self.REVIEW_OVERDUE, _("In review, past its planned time")),
+                ]
+            else:
+                choices.append((value, label))
+        return choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == Article.Status.PUBLISHED:
+            return queryset.filter(schedule.live(now))
+        if value == self.SCHEDULED:
+            return queryset.filter(schedule.scheduled(now))
+        if value == self.REVIEW_OVERDUE:
+            return queryset.filter(schedule.review_overdue(now))
+        if value in Article.Status.values:
+            return queryset.filter(status=value)
+        return queryset.exclude(status=Article.Status.TRASHED)
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = _("All but the trash")
+        return choices
+
+
+class MineFilter(admin.SimpleListFilter):
+    """Stories I created or that carry my byline (my author profile)."""
+
+    title = _("whose")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Mine"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "1":
+            return queryset
+        user = request.user
+        bylined = Article.authors.through.objects.filter(author__user=user).values("article")
+        return queryset.filter(Q(created_by=user) | Q(pk__in=bylined))
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """By byline author; only authors with at least one story are offered (one query)."""
+
+    title = _("author")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        authors = Author.objects.filter(articleauthor__isnull=False).distinct().order_by("name")
+        return [(str(author.pk), author.name) for author in authors.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isascii() or not value.isdigit():
+            return queryset.none()
+        return queryset.filter(
+            pk__in=Article.authors.through.objects.filter(author_id=int(value)).values("article")
+        )
+
+
+def text_matches(queryset, term):
+    """Stories of `queryset` whose text (headline, standfirst, body) matches `term`, read as
+    the reader search reads it: words, "quoted phrases", -excluded words. On PostgreSQL
+    through the stored full-text vector (stemmed, prefixes), elsewhere with `icontains`."""
+    parsed = parse(term[:MAX_QUERY_LENGTH])
+    if not parsed:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(parsed.tsquery(), search_type="raw", config=SEARCH_CONFIG)
+        return queryset.filter(search_vector=query)
+
+    def anywhere(words):
+        return (
+            Q(headline__icontains=words)
+            | Q(standfirst__icontains=words)
+            | Q(body__icontains=words)
+        )
+
+    for words in [" ".join(phrase) for phrase in parsed.phrases] + parsed.words:
+        queryset = queryset.filter(anywhere(words))
+    for word in parsed.excluded:
+        queryset = queryset.exclude(anywhere(word))
+    return queryset
+
+
+class StoryListAdmin:
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | text_matches(queryset, search_term)
+        return found, may_have_duplicates
+
+    # Columns
+    @admin.display(description=_("headline"), ordering="headline")
+    def headline_and_byline(self, obj):
+        names = ", ".join(author.name for author in obj.authors.all()) or obj.byline
+        details = [part for part in (str(obj.section), names) if part]
+        return format_html(
+            '<span class="story-headline">{}</span><span class="story-details">{}</span>',
+            obj.headline,
+            " · ".join(details),
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        status = schedule.desk_status(obj)
+        label = format_html('<span class="desk-status {}">{}</span>', status.key, status.label)
+        if not status.flag:
+            return label
+        # The time is in the next column: the flag can be short.
+        return format_html(
+            '{}<span class="desk-flag" title="{}">{}</span>',
+            label,
+            status.flag,
+            _("past its planned time"),
+        )
+
+    @admin.display(description=_("when"), ordering="publish_at")
+    def when(self, obj):
+        return format_html(
+            '{}<span class="story-updated">{}</span>',
+            self._time(obj.publish_at),
+            format_html(_("updated {time}"), time=self._time(obj.updated_at)),
+        )
+
+    @staticmethod
+    def _time(moment):
+        if moment is None:
+            return "—"
+        return format_html(
+            '<time datetime="{}">{}</time>',
+            moment.isoformat(),
+            capfirst(schedule.short_time(moment)),
+        )
