@@ -1,8 +1,9 @@
 """HTTP caching for the reader site.
 
 Anonymous GETs of stories, listings and feeds may be kept by browsers and shared caches
-(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`) and carry validators: a weak ETag
-hashed from the page (less its per-render fragments, see `mark_volatile`), and Last-Modified
+(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE, s-maxage=SHARED_CACHE_MAX_AGE`: a
+shared cache, such as the stack's nginx, keeps a page about a second, since nobody can tell it
+that the page changed) and carry validators: a weak ETag hashed from the page (less its per-render fragments, see `mark_volatile`), and Last-Modified
 from the data shown, so conditional requests get a 304. The ETag is weak because the bytes
 differ between two renders of the same page (the comment form's stamp, and GZipMiddleware's
 compression); Django compares If-None-Match weakly. A response that holds anything personal
@@ -82,7 +83,12 @@ def finish(request, response):
     if is_personal(request):
         add_never_cache_headers(response)
         return response
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_CACHE_MAX_AGE,
+        s_maxage=settings.SHARED_CACHE_MAX_AGE,
+    )
     period = getattr(request, "_volatile_period", None)
     epoch = int(time.time()) // period * period if period else None
     if epoch is not None and response.has_header("Last-Modified"):
