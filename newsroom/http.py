@@ -1,14 +1,16 @@
 """HTTP caching for the reader site.
 
 Anonymous GETs of stories, listings and feeds may be kept by browsers and shared caches
-(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`), and are kept whole by our own page
-cache (newsroom.pagecache). They carry validators: a weak ETag made from the stamps of what
-the page shows (the dependency tags it declared, newsroom.pagecache.validator), never from the
-rendered bytes, and Last-Modified from the data shown, so conditional requests get a 304 without
-a render when the page cache holds the page. The ETag is weak because the bytes differ between
-two copies of the same page (the comment form's stamp, compression); Django compares
-If-None-Match weakly. Only where the cache is not shared (local memory, in development) is the
-ETag hashed from the page, less its per-render fragments (see `mark_volatile`). A response that holds anything personal
+(`Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE, s-maxage=SHARED_CACHE_MAX_AGE`: a
+shared cache, such as the stack's nginx, keeps a page about a second, since nobody can tell it
+that the page changed), and are kept whole by our own page cache (newsroom.pagecache), which
+is told. They carry validators: a weak ETag made from the stamps of what the page shows (the
+dependency tags it declared, newsroom.pagecache.validator), never from the rendered bytes, and
+Last-Modified from the data shown, so conditional requests get a 304 without a render when the
+page cache holds the page. The ETag is weak because the bytes differ between two copies of the
+same page (the comment form's stamp, compression); Django compares If-None-Match weakly. Only
+where the cache is not shared (local memory, in development) is the ETag hashed from the page,
+less its per-render fragments (see `mark_volatile`). A response that holds anything personal
 (a signed-in user, a CSRF token in a form, a flash message) is private and never cached.
 Every response varies on Cookie, since a signed-in editor sees a different page at the same
 address, and on Accept-Encoding, since GZipMiddleware compresses it for clients that ask.
@@ -110,7 +112,12 @@ def finish(request, response):
     if is_personal(request):
         add_never_cache_headers(response)
         return response
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PUBLIC_CACHE_MAX_AGE,
+        s_maxage=settings.SHARED_CACHE_MAX_AGE,
+    )
     period = getattr(request, "_volatile_period", None)
     epoch = int(time.time()) // period * period if period else None
     if epoch is not None and response.has_header("Last-Modified"):

@@ -120,7 +120,7 @@ class ErrorCacheControlMiddleware:
 
     Views decide for the pages they serve (newsroom.http); a redirect or an error page that
     comes without a Cache-Control gets one here. A permanent redirect to a visitor with no
-    session may be kept by shared caches for PUBLIC_CACHE_MAX_AGE, like the pages around it;
+    session may be kept like the pages around it (PUBLIC_CACHE_MAX_AGE, SHARED_CACHE_MAX_AGE);
     everything else (a redirect to the login page, a "not found", a refused or failed request,
     a 429 or 503 meant for one client at one moment) is stored by no one.
     """
@@ -138,7 +138,12 @@ class ErrorCacheControlMiddleware:
             and request.method in ("GET", "HEAD")
             and not may_be_personal(request)
         ):
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PUBLIC_CACHE_MAX_AGE,
+                s_maxage=settings.SHARED_CACHE_MAX_AGE,
+            )
             patch_vary_headers(response, ("Cookie",))
         else:
             add_never_cache_headers(response)

@@ -283,8 +283,10 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Public pages: how long shared caches and browsers may keep an anonymous response.
+# Public pages: how long browsers may keep an anonymous response, and shared caches (the
+# stack's nginx micro-cache, a CDN: `s-maxage`), which cannot be told when a page changes.
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+SHARED_CACHE_MAX_AGE = env.int("SHARED_CACHE_MAX_AGE", default=1)
 
 # The page cache (newsroom/pagecache.py): anonymous pages kept whole in the shared cache and
 # invalidated exactly when what they show changes. It needs a cache every process shares

@@ -6,8 +6,9 @@
   - the app through `deploy/entrypoint.sh` (migrate, collectstatic) and the Dockerfile's own
     gunicorn command, with 2 workers and production settings (DEBUG off);
   - Debian's nginx running `deploy/nginx.conf`, changed only where a container address cannot
-    work here: the upstream, the listen port and the media folder (each substitution must
-    match exactly once, so an edit of the file that moves them fails loudly);
+    work here: the upstream, the listen port, and the media, micro-cache and error-page
+    folders (each substitution must match exactly once, so an edit of the file that moves
+    them fails loudly);
   - the job worker with the command docker-compose.yml gives its `worker` service, through
     the same entrypoint with SKIP_MIGRATE=1, and an `SmtpSink` it sends mail to;
   - optionally a `FaultProxy` between gunicorn and PostgreSQL and/or Redis, so a test can cut
@@ -373,6 +374,9 @@ class Stack:
         self.tmp.chmod(0o755)
         self.media_root = self.tmp / "media"
         self.static_root = self.tmp / "static"
+        # nginx's micro-cache (created by nginx) and its page for an unreachable app.
+        self.nginx_cache = self.tmp / "nginx-cache"
+        self.error_pages = self.tmp / "errors"
         self.app_port = free_port()
         self.port = free_port()
         self.host = "127.0.0.1"
@@ -606,12 +610,18 @@ class Stack:
     # nginx
 
     def nginx_site(self):
-        """deploy/nginx.conf with this stack's upstream, listen port and media folder."""
+        """deploy/nginx.conf with this stack's upstream, listen port, media folder, cache
+        folder and error pages (docker-compose.yml mounts the last three)."""
         site = (ROOT / "deploy" / "nginx.conf").read_text()
         changes = (
             ("server web:8000;", f"server 127.0.0.1:{self.app_port};"),
             ("listen 80;", f"listen 127.0.0.1:{self.port};"),
             ("alias /srv/media/;", f"alias {self.media_root}/;"),
+            (
+                "proxy_cache_path /var/cache/nginx/newsroom ",
+                f"proxy_cache_path {self.nginx_cache} ",
+            ),
+            ("root /srv/errors;", f"root {self.error_pages};"),
         )
         for old, new in changes:
             if site.count(old) != 1:
@@ -622,6 +632,7 @@ class Stack:
     def _start_nginx(self):
         self.media_root.mkdir(exist_ok=True)
         self.media_root.chmod(0o755)
+        shutil.copytree(ROOT / "deploy" / "errors", self.error_pages)
         nginx_dir = self.tmp / "nginx"
         nginx_dir.mkdir()
         (nginx_dir / "site.conf").write_text(self.nginx_site())
@@ -738,6 +749,8 @@ class _Forms(HTMLParser):
         super().__init__()
         self.forms = []
         self._textarea = None
+        self._textarea_opened = False
+        self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -746,25 +759,47 @@ class _Forms(HTMLParser):
         elif not self.forms:
             return
         elif tag == "input" and attrs.get("name"):
-            if attrs.get("type") in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            if attrs.get("type") not in {"submit", "button", "file"}:
+            if attrs.get("type") in {"checkbox", "radio"}:
+                if "checked" in attrs:  # a browser sends "on" for one without a value
+                    self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "on")
+            elif attrs.get("type") not in {"submit", "button", "file"}:
                 self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
         elif tag == "textarea" and attrs.get("name"):
             self._textarea = attrs["name"]
+            self._textarea_opened = True
             self.forms[-1]["fields"][self._textarea] = ""
+        elif tag == "select" and attrs.get("name"):
+            self._select = {"name": attrs["name"], "multiple": "multiple" in attrs, "options": []}
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append((attrs.get("value", ""), "selected" in attrs))
 
     def handle_data(self, data):
         if self._textarea:
-            self.forms[-1]["fields"][self._textarea] += data
+            fields = self.forms[-1]["fields"]
+            if self._textarea_opened:  # a line break right after <textarea> is not sent
+                data = data.removeprefix("\n")
+                self._textarea_opened = False
+            fields[self._textarea] += data
 
     def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
+        elif tag == "select" and self._select is not None:
+            # What a browser sends: the selected options; a single select without one, its first.
+            select, self._select = self._select, None
+            chosen = [value for value, selected in select["options"] if selected]
+            if select["multiple"]:
+                if chosen:
+                    self.forms[-1]["fields"][select["name"]] = chosen
+            elif chosen or select["options"]:
+                self.forms[-1]["fields"][select["name"]] = (chosen or [select["options"][0][0]])[
+                    -1
+                ]
 
 
 def forms(html):
-    """Every form of a page: [{"id", "action", "fields": {name: value}}], as a browser sends."""
+    """Every form of a page: [{"id", "action", "fields": {name: value}}], as a browser sends
+    (a multiple select's value is the list of its selected options)."""
     parser = _Forms()
     parser.feed(html)
     return parser.forms

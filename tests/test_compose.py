@@ -4,6 +4,7 @@ follow the port it is published on."""
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -148,3 +149,25 @@ def test_scheduler_health_check_reads_the_heartbeat_age(tmp_path, age, healthy):
         check=False,
     )
     assert (result.returncode == 0) is healthy
+
+
+def test_the_proxy_mounts_every_folder_deploy_nginx_conf_names():
+    """The micro-cache's folder is a named volume (its copies outlive a restarted proxy), the
+    page for an unreachable app is the one in deploy/errors, media is the app's volume."""
+    compose = yaml.safe_load(COMPOSE_FILE.read_text())
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    cache = re.search(r"^proxy_cache_path (\S+) ", site, re.MULTILINE).group(1)
+    error_page = re.search(r"^\s*error_page 502 504 (\S+);", site, re.MULTILINE).group(1)
+    errors = re.search(r"^\s*root (\S+);", site, re.MULTILINE).group(1)
+    media = re.search(r"^\s*alias (\S+)/;", site, re.MULTILINE).group(1)
+    mounts = {}
+    for volume in compose["services"]["proxy"]["volumes"]:
+        source, target, *mode = volume.split(":")
+        mounts[target] = (source, mode)
+    assert mounts["/etc/nginx/conf.d/default.conf"] == ("./deploy/nginx.conf", ["ro"])
+    assert mounts[errors] == ("./deploy/errors", ["ro"])
+    assert (ROOT / "deploy" / "errors" / error_page.lstrip("/")).is_file()
+    assert mounts[media] == ("media", ["ro"])
+    source, mode = mounts[cache]
+    assert source in compose["volumes"]
+    assert mode == []  # nginx writes there

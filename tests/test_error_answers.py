@@ -10,7 +10,9 @@ from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+PUBLIC = (
+    f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, s-maxage={settings.SHARED_CACHE_MAX_AGE}"
+)
 
 
 def assert_private(response):

@@ -58,7 +58,9 @@ def test_every_feed_parses_cleanly_with_published_stories_only(client, stories, 
     with_image, plain, draft, scheduled = stories
     response, feed = parse(client, url)
     assert feed.bozo == 0, feed.get("bozo_exception")
-    assert response["Cache-Control"] == f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+    assert response["Cache-Control"] == (
+        f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, s-maxage={settings.SHARED_CACHE_MAX_AGE}"
+    )
     titles = [entry.title for entry in feed.entries]
     assert titles == [with_image.headline, plain.headline]
     assert draft.headline not in titles and scheduled.headline not in titles

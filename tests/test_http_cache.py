@@ -14,12 +14,15 @@ from articles.models import Article
 from comments.models import Comment
 from comments.moderation import approve, reject
 from newsroom.http import VOLATILE_PERIOD, is_personal
+from tests import fresh
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 from tests.reader_data import staff_user
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+PUBLIC = (
+    f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, s-maxage={settings.SHARED_CACHE_MAX_AGE}"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +77,25 @@ def test_conditional_requests_get_304(client, urls):
             since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
             assert since.status_code == 304, url
     assert client.get(urls[0], HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+
+
+def test_shared_caches_get_a_lifetime_of_their_own(client, settings):
+    """Browsers keep a page PUBLIC_CACHE_MAX_AGE; a shared cache (the stack's nginx
+    micro-cache), which no one can tell that a page changed, only SHARED_CACHE_MAX_AGE."""
+    settings.PUBLIC_CACHE_MAX_AGE, settings.SHARED_CACHE_MAX_AGE = 300, 2
+    response = client.get(ArticleFactory().get_absolute_url())
+    assert response["Cache-Control"] == "public, max-age=300, s-maxage=2"
+    again = client.get(response.wsgi_request.path, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert (again.status_code, again["Cache-Control"]) == (304, response["Cache-Control"])
+
+
+def test_shared_cache_lifetime_is_read_from_the_environment():
+    code = (
+        "import json, newsroom.settings as s; "
+        "print(json.dumps([s.PUBLIC_CACHE_MAX_AGE, s.SHARED_CACHE_MAX_AGE]))"
+    )
+    assert fresh.run_json(code, {"DEBUG": "true"}) == [60, 1]
+    assert fresh.run_json(code, {"DEBUG": "true", "SHARED_CACHE_MAX_AGE": "5"}) == [60, 5]
 
 
 def test_a_changed_story_no_longer_matches(client):

@@ -18,9 +18,7 @@ def unstarted():
     shutil.rmtree(stack.tmp, ignore_errors=True)
 
 
-def test_nginx_site_differs_from_deploy_nginx_conf_only_in_upstream_listen_and_media(
-    unstarted,
-):
+def test_nginx_site_differs_from_deploy_nginx_conf_only_in_addresses_and_folders(unstarted):
     shipped = (harness.ROOT / "deploy" / "nginx.conf").read_text().splitlines()
     generated = unstarted.nginx_site().splitlines()
     changed = [
@@ -31,8 +29,12 @@ def test_nginx_site_differs_from_deploy_nginx_conf_only_in_upstream_listen_and_m
     assert changed == [
         "server web:8000;",
         f"server 127.0.0.1:{unstarted.app_port};",
+        "proxy_cache_path /var/cache/nginx/newsroom levels=1:2 keys_zone=newsroom_pages:64m",
+        f"proxy_cache_path {unstarted.nginx_cache} levels=1:2 keys_zone=newsroom_pages:64m",
         "listen 80;",
         f"listen 127.0.0.1:{unstarted.port};",
+        "root /srv/errors;",
+        f"root {unstarted.error_pages};",
         "alias /srv/media/;",
         f"alias {unstarted.media_root}/;",
     ]
@@ -140,3 +142,34 @@ def test_smtp_sink_keeps_what_smtplib_sends():
         sink.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", sink.port), timeout=5).close()
+
+
+def test_forms_are_read_as_a_browser_sends_them():
+    html = """
+    <form id="f" action="/save/">
+      <input name="title" value="Bridge"><input type="submit" name="_save" value="Save">
+      <input type="checkbox" name="open" checked><input type="checkbox" name="shut">
+      <input type="radio" name="kind" value="news"><input type="radio" name="kind" value="op" checked>
+      <textarea name="body">
+First line</textarea>
+      <select name="section"><option value="1">City</option><option value="2">Sport</option></select>
+      <select name="status"><option value="draft">Draft</option>
+        <option value="published" selected>Published</option></select>
+      <select name="tags" multiple><option value="a" selected><option value="b">
+        <option value="c" selected></select>
+      <select name="none" multiple><option value="a"></select>
+    </form>
+    """
+    assert harness.form(html, id="f") == {
+        "id": "f",
+        "action": "/save/",
+        "fields": {
+            "title": "Bridge",
+            "open": "on",
+            "kind": "op",
+            "body": "First line",
+            "section": "1",
+            "status": "published",
+            "tags": ["a", "c"],
+        },
+    }
