@@ -54,6 +54,8 @@ class ImagePolicy:
 
 def validate_image_upload(upload):
     """Refuse anything that is not a real, whole, reasonably sized JPEG/PNG/WebP/GIF."""
+    if getattr(upload, "_committed", False):
+        return  # a stored file (the model's validator on a later save): judged when it came in
     policy = ImagePolicy.from_settings()
     if upload.size is not None and upload.size > policy.max_bytes:
         raise ValidationError(

@@ -13,7 +13,8 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,13 +26,14 @@ from django.utils.translation import ngettext
 from articles import crops
 from articles.desk import workflow
 from articles.desk.media_forms import (
+    DuplicateImage,
     ImageAdminForm,
     ImageBatchForm,
     ImageDescriptionForm,
     accept_upload,
 )
 from articles.desk.picker import ImagePickerView
-from articles.models import Image
+from articles.models import Article, Image
 
 # Stories listed on an image's page (its "used in" count covers them all).
 USAGE_LIMIT = 20
@@ -83,6 +85,7 @@ class ImageAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = (AltTextFilter,)
+    ordering = ("-created_at", "-pk")
     list_select_related = ("uploaded_by",)
     search_fields = ("alt_text", "caption", "credit")
     date_hierarchy = "created_at"
@@ -116,7 +119,16 @@ class ImageAdmin(admin.ModelAdmin):
         js = ("articles/focal-point.js",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(usage=Count("lead_for"))
+        # A correlated count, not a join: the list's counts and date filter stay on the
+        # image table (Django drops an unused subquery annotation from count()).
+        uses = (
+            Article.objects.filter(lead_image=OuterRef("pk"))
+            .order_by()
+            .values("lead_image")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(usage=Coalesce(Subquery(uses), 0))
 
     def changeable(self, request):
         """The images this user may change: an editor's any, a reporter's their own."""
@@ -175,7 +187,7 @@ class ImageAdmin(admin.ModelAdmin):
         stories = workflow.stories_visible_to(request.user, image.lead_for.all())
         listed = list(
             stories.order_by("-updated_at", "-pk").only(
-                "pk", "headline", "status", "publish_at", "updated_at"
+                "pk", "headline", "status", "publish_at", "updated_at", "lead_image"
             )[:USAGE_LIMIT]
         )
         total = getattr(image, "usage", None)
@@ -289,20 +301,20 @@ class ImageAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         wants_json = "application/json" in request.headers.get("Accept", "")
-        form = ImageBatchForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = ImageBatchForm(request.POST, request.FILES) if posted else ImageBatchForm()
+        if posted and form.is_valid():
             uploaded, refused = [], []
             for upload in form.cleaned_data["files"]:
                 try:
                     image = self._store_upload(request, upload, form.cleaned_data["credit"])
-                except ValidationError as error:
+                except DuplicateImage as error:
                     refused.append(
-                        {
-                            "name": upload.name,
-                            "reason": " ".join(error.messages),
-                            "existing": getattr(error, "existing", None),
-                        }
+                        {"name": upload.name, "reason": error.text, "existing": error.existing}
                     )
+                except ValidationError as error:
+                    reason = " ".join(error.messages)
+                    refused.append({"name": upload.name, "reason": reason, "existing": None})
                 else:
                     uploaded.append(image)
             if wants_json:
@@ -312,7 +324,7 @@ class ImageAdmin(admin.ModelAdmin):
                 return redirect("admin:articles_image_describe")
             form.add_error(None, _("None of the pictures was uploaded."))
             return self._render_upload(request, form, refused)
-        if request.method == "POST" and wants_json:
+        if posted and wants_json:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return self._render_upload(request, form, [])
 

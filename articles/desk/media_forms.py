@@ -31,38 +31,46 @@ def find_duplicate(upload, cleaned, exclude=None):
 
 
 class DuplicateImage(ValidationError):
-    def __init__(self, existing, message):
-        super().__init__(message, code="duplicate")
+    """An upload already in the library: `text` says so in words, the message adds a link."""
+
+    def __init__(self, existing, *, popup=False):
         self.existing = existing
+        self.text = _("This picture is already in the library as “%(image)s”.") % {
+            "image": existing
+        }
+        super().__init__(duplicate_message(existing, self.text, popup=popup), code="duplicate")
 
 
-def duplicate_message(existing, *, popup=False):
-    """ "Already in the library", with a link to the existing image (in a popup opened from
-    the story form: a link that puts it in the form's lead image instead)."""
-    change_url = reverse("admin:articles_image_change", args=[existing.pk])
+def duplicate_message(existing, text, *, popup=False):
+    """`text`, with a link to the existing image; in a popup opened from the story form, a
+    link that puts it in the form's lead image instead."""
     if popup and existing.has_alt_text:
         return format_html(
             '{} <a href="{}">{}</a>',
-            _("This picture is already in the library as “%(image)s”.") % {"image": existing},
+            text,
             reverse("admin:articles_image_use", args=[existing.pk]) + "?_popup=1&_to_field=id",
             _("Use that one"),
         )
     return format_html(
         '{} <a href="{}"{}>{}</a>',
-        _("This picture is already in the library as “%(image)s”.") % {"image": existing},
-        change_url,
+        text,
+        reverse("admin:articles_image_change", args=[existing.pk]),
         format_html(' target="_blank" rel="noopener"') if popup else "",
         _("Open it") if existing.has_alt_text else _("Open it to add its alt text"),
     )
 
 
-def accept_upload(upload, *, exclude=None, popup=False):
-    """The cleaned file to store for `upload`; ValidationError saying why it is refused."""
-    validate_image_upload(upload)
+def accept_upload(upload, *, exclude=None, popup=False, checked=False):
+    """The cleaned file to store for `upload`; ValidationError saying why it is refused.
+
+    `checked`: the upload already passed validate_image_upload (CheckedImageField).
+    """
+    if not checked:
+        validate_image_upload(upload)
     cleaned = strip_metadata(upload)
     existing = find_duplicate(upload, cleaned, exclude=exclude)
     if existing is not None:
-        raise DuplicateImage(existing, duplicate_message(existing, popup=popup))
+        raise DuplicateImage(existing, popup=popup)
     return cleaned
 
 
@@ -96,7 +104,7 @@ class ImageAdminForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None or "file" not in self.changed_data:
             return upload
-        return accept_upload(upload, exclude=self.instance.pk, popup=self.popup)
+        return accept_upload(upload, exclude=self.instance.pk, popup=self.popup, checked=True)
 
     def clean_focal_x(self):
         return round(self.cleaned_data["focal_x"], 4)
@@ -109,16 +117,29 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """The list of files sent; each is judged later, on its own (accept_upload)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in data or [] if upload]
+        if not uploads and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return uploads
+
+
 class ImageBatchForm(forms.Form):
     """Several pictures at once; each is checked on its own (ImageAdmin.upload_view)."""
 
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Pictures"),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
         help_text=_(
             "JPEG, PNG, WebP or GIF; choose several at once. Each needs its alt text before "
             "it can be used in a story."
         ),
+        error_messages={"required": _("Choose at least one picture.")},
     )
     credit = forms.CharField(
         label=_("Credit"),
@@ -128,9 +149,7 @@ class ImageBatchForm(forms.Form):
     )
 
     def clean_files(self):
-        uploads = self.files.getlist(self.add_prefix("files"))
-        if not uploads:
-            raise ValidationError(_("Choose at least one picture."), code="required")
+        uploads = self.cleaned_data["files"]
         if len(uploads) > MAX_FILES_PER_BATCH:
             raise ValidationError(
                 _("Upload at most %(max)d pictures at a time.") % {"max": MAX_FILES_PER_BATCH},
