@@ -7,6 +7,7 @@ greyed out (the story form refuses it anyway). static/articles/image-picker.js d
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext as _
@@ -26,9 +27,19 @@ class ImagePickerWidget(AutocompleteSelect):
 
     @property
     def media(self):
-        return super().media + forms.Media(
-            js=("articles/image-picker.js",), css={"screen": ("articles/desk.css",)}
+        # One list, so the merged page media keeps the picker after what it needs (two
+        # Media added together impose no order between them).
+        extra = "" if settings.DEBUG else ".min"
+        ours = forms.Media(
+            js=(
+                f"admin/js/vendor/jquery/jquery{extra}.js",
+                f"admin/js/vendor/select2/select2.full{extra}.js",
+                "admin/js/jquery.init.js",
+                "articles/image-picker.js",
+            ),
+            css={"screen": ("articles/desk.css",)},
         )
+        return super().media + ours
 
 
 class ImagePickerView(AutocompleteJsonView):
