@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image as PILImage
 
 from articles import crops, images
@@ -301,3 +302,21 @@ def test_while_crops_are_made_pages_show_the_whole_picture_never_a_broken_one(cl
     page = story_page(client, story)
     assert json_ld_images(page) == [settings.SITE_URL + image.file.url]
     assert f'src="{image.file.url}"' in page
+
+
+@pytest.mark.django_db
+def test_the_command_asks_the_worker_for_what_older_images_lack():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    done = ImageFactory(file=picture_file(size=(400, 300)))
+    older = ImageFactory(file=picture_file(size=(400, 300), color=(1, 1, 1)))
+    Image.objects.filter(pk=older.pk).update(crops={})  # uploaded before crops existed
+    out = StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("make_image_renditions", stdout=out)
+    assert out.getvalue().strip() == "1 image(s) sent to the worker."
+    older.refresh_from_db()
+    assert older.crops_current and older.crop("1:1")
+    assert Image.objects.get(pk=done.pk).crops == done.crops
