@@ -145,7 +145,7 @@ class Image(models.Model):
         ]
 
     def __str__(self):
-        return self.caption or self.alt_text or PurePosixPath(self.file.name).name
+        return self.caption or self.alt_text or PurePosixPath(self.file.name or "").name
 
     def save(self, *args, **kwargs):
         new_file = bool(self.file) and not self.file._committed

@@ -547,3 +547,22 @@ def test_every_library_page_a_role_opens_links_only_to_pages_it_may_open(client,
             if answer.status_code != 200:
                 dead[href] = (answer.status_code, page)
     assert dead == {}
+
+
+def test_the_alt_text_page_never_clears_a_text_given_meanwhile(client, editor):
+    image = ImageFactory(alt_text="", uploaded_by=editor, caption="Crane")
+    client = logged_in(client, editor)
+    url = reverse("admin:articles_image_describe")
+    assert "Crane" in client.get(url).content.decode()
+    Image.objects.filter(pk=image.pk).update(alt_text="Described by a colleague")
+    response = client.post(
+        url,
+        {
+            "image": [image.pk],
+            f"image-{image.pk}-alt_text": "",
+            f"image-{image.pk}-caption": "Crane",
+        },
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.alt_text == "Described by a colleague"

@@ -169,3 +169,8 @@ class ImageDescriptionForm(forms.ModelForm):
             "caption": forms.TextInput(attrs={"size": 50}),
             "credit": forms.TextInput(attrs={"size": 25}),
         }
+
+    def clean_alt_text(self):
+        # This page fills alt text in, never clears it: left empty here, a text someone gave
+        # the picture meanwhile stays.
+        return self.cleaned_data["alt_text"] or self.instance.alt_text
