@@ -1,11 +1,13 @@
 """Image policy: what an upload must be, how it is cleaned, and which renditions we keep.
 
 Uploads are judged by their content, never their name. Stored originals carry no metadata
-(EXIF GPS and camera serials can expose a source). Renditions are made once per upload, by
-the worker, in WebP with a JPEG fallback, at the widths below, and stored on the configured
-storage; until they exist, pages show the original.
+(EXIF GPS and camera serials can expose a source). Renditions are made by the worker, in WebP
+with a JPEG fallback, and stored on the configured storage: the whole picture at the widths
+below, once per upload, and the crops of `articles.crops` (16:9, 4:3, 1:1 around the focal
+point), again whenever the focal point moves. Until they exist, pages show the original.
 """
 
+import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
 from articles import cache as page_tags
+from articles import crops as crop_policy
 from newsroom.tasks import retry_later
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ class ImagePolicy:
 
 def validate_image_upload(upload):
     """Refuse anything that is not a real, whole, reasonably sized JPEG/PNG/WebP/GIF."""
+    if getattr(upload, "_committed", False):
+        return  # a stored file (the model's validator on a later save): judged when it came in
     policy = ImagePolicy.from_settings()
     if upload.size is not None and upload.size > policy.max_bytes:
         raise ValidationError(
@@ -112,7 +117,11 @@ def validate_image_upload(upload):
 
 
 def strip_metadata(upload):
-    """Return the upload re-encoded with its orientation applied and all metadata dropped."""
+    """Return the upload re-encoded with its orientation applied and all metadata dropped.
+
+    The same bytes in give the same bytes out, so the SHA-256 of what is stored also finds
+    the same file uploaded again (articles.desk.media_forms.find_duplicate).
+    """
     upload.seek(0)
     with PILImage.open(upload) as source:
         kind = source.format
@@ -140,71 +149,141 @@ def strip_metadata(upload):
                 clean = clean.convert("RGB")
             clean.save(out, kind, **options)
     name = str(PurePosixPath(upload.name).with_suffix("." + ALLOWED_FORMATS[kind]))
-    return ContentFile(out.getvalue(), name=PurePosixPath(name).name)
+    return CleanFile(out.getvalue(), name=PurePosixPath(name).name)
+
+
+class CleanFile(ContentFile):
+    """What strip_metadata returns: stored as it is (Image.save does not clean it again)."""
 
 
 def make_renditions(image_field):
     """Write the WebP and JPEG renditions of a stored image; return {width: {fmt: name}}."""
     policy = ImagePolicy.from_settings()
-    stem = PurePosixPath(image_field.name)
-    folder = f"renditions/{stem.parent.as_posix().removeprefix('images/')}/{stem.stem}"
+    folder = _folder(image_field)
     renditions = {}
     with image_field.open("rb") as handle, PILImage.open(handle) as source:
         source.seek(0)
-        base = source.convert("RGBA") if source.mode in {"P", "LA", "PA"} else source.copy()
+        base = _renderable(source)
         widths = [w for w in policy.rendition_widths if w < base.width] + [
             min(base.width, max(policy.rendition_widths))
         ]
         for width in sorted(set(widths)):
             height = max(1, round(base.height * width / base.width))
             resized = base.resize((width, height), PILImage.Resampling.LANCZOS)
-            entry = {}
-            for fmt, ext, options in (
-                ("webp", "webp", {"quality": policy.webp_quality, "method": 4}),
-                (
-                    "jpeg",
-                    "jpg",
-                    {"quality": policy.jpeg_quality, "optimize": True, "progressive": True},
-                ),
-            ):
-                frame = resized
-                if fmt == "jpeg" and frame.mode != "RGB":
-                    frame = _flatten(frame)
-                out = io.BytesIO()
-                frame.save(out, fmt.upper(), **options)
-                name = image_field.storage.save(
-                    f"{folder}/{width}.{ext}", ContentFile(out.getvalue())
-                )
-                entry[fmt] = name
-                # Feeds need each file's length (RSS enclosures); knowing it now saves a
-                # storage round trip (an S3 HEAD) per item per feed request.
-                entry[f"{fmt}_bytes"] = len(out.getvalue())
-            entry["height"] = height
-            renditions[str(width)] = entry
+            renditions[str(width)] = _store(resized, image_field.storage, f"{folder}/{width}")
     return renditions
+
+
+def _folder(image_field):
+    stem = PurePosixPath(image_field.name)
+    return f"renditions/{stem.parent.as_posix().removeprefix('images/')}/{stem.stem}"
+
+
+def _store(frame, storage, stem):
+    """Save `frame` as `stem`.webp and `stem`.jpg: {"webp": name, "jpeg": name, sizes, height}."""
+    policy = ImagePolicy.from_settings()
+    entry = {}
+    for fmt, ext, options in (
+        ("webp", "webp", {"quality": policy.webp_quality, "method": 4}),
+        ("jpeg", "jpg", {"quality": policy.jpeg_quality, "optimize": True, "progressive": True}),
+    ):
+        encoded = _flatten(frame) if fmt == "jpeg" and frame.mode != "RGB" else frame
+        out = io.BytesIO()
+        encoded.save(out, fmt.upper(), **options)
+        entry[fmt] = storage.save(f"{stem}.{ext}", ContentFile(out.getvalue()))
+        # Feeds need each file's length (RSS enclosures); knowing it now saves a storage
+        # round trip (an S3 HEAD) per item per feed request.
+        entry[f"{fmt}_bytes"] = len(out.getvalue())
+    entry["height"] = frame.height
+    return entry
+
+
+def make_crops(image_field, focal):
+    """Cut and store the crops of `articles.crops` around `focal` (x, y fractions).
+
+    Returns {"focal": [x, y], "16:9": {"box": [left, top, right, bottom], "widths":
+    {width: entry}}, ...}: the focal point they were made for travels with them, so a page
+    never takes crops made for an older focal point for current ones.
+    """
+    folder = _folder(image_field)
+    tag = "f{:03d}-{:03d}".format(*(round(value * 1000) for value in focal))
+    made = {"focal": list(focal)}
+    wanted = crop_policy.crop_widths()
+    with image_field.open("rb") as handle, PILImage.open(handle) as source:
+        source.seek(0)
+        base = _renderable(source)
+        for ratio in crop_policy.RATIOS:
+            box = crop_policy.crop_box(base.width, base.height, ratio, focal)
+            widths = crop_policy.output_widths(box[2] - box[0], wanted.get(ratio.key, ()))
+            if not widths:
+                continue
+            # One pass from the original to the widest, the narrower ones from that.
+            largest = base.resize(
+                (widths[-1], crop_policy.output_height(widths[-1], ratio)),
+                PILImage.Resampling.LANCZOS,
+                box=box,
+            )
+            entries = {}
+            for width in widths:
+                size = (width, crop_policy.output_height(width, ratio))
+                frame = (
+                    largest
+                    if width == widths[-1]
+                    else largest.resize(size, PILImage.Resampling.LANCZOS)
+                )
+                entries[str(width)] = _store(
+                    frame, image_field.storage, f"{folder}/{ratio.slug}-{tag}-{width}"
+                )
+            made[ratio.key] = {"box": list(box), "widths": entries}
+    return made
 
 
 @task()
 def make_image_renditions(pk, name, attempt=1):
-    """Make the renditions of image `pk` while its file is still `name`; True when made.
+    """Bring the renditions of image `pk` up to date while its file is still `name`: the
+    whole picture's widths if missing, the crops if missing or made for another focal point.
+    True when something was made.
 
-    A job for a file since replaced, or already rendered, does nothing: a newer upload has
-    a job of its own.
+    A job for a file since replaced does nothing (a newer upload has a job of its own), nor
+    does one that finds everything made. Crops are stored only if the focal point they were
+    cut for is still the image's: a job overtaken by a newer click leaves them to its job.
     """
     images = apps.get_model("articles", "Image").objects.filter(pk=pk, file=name)
     image = images.first()
-    if image is None or image.renditions:
+    if image is None or not image.renditions_pending:
         return False
+    focal = image.focal_point
     try:
-        renditions = make_renditions(image.file)
+        renditions = make_renditions(image.file) if not image.renditions else None
+        crops = make_crops(image.file, focal) if not image.crops_current else None
     except OSError:  # the storage, not the picture: the upload was decoded when it came in
         logger.exception("Could not make the renditions of image %s", pk)
         retry_later(make_image_renditions, attempt, pk, name)
         return False
     with transaction.atomic():
-        if images.filter(renditions={}).update(renditions=renditions):
+        changed = 0
+        if renditions is not None:
+            changed += images.filter(renditions={}).update(renditions=renditions)
+        if crops is not None:
+            changed += images.filter(focal_x=focal[0], focal_y=focal[1]).update(crops=crops)
+        if changed:  # updated in bulk, without signals: the pages showing it are stale
             page_tags.image_changed(pk)
     return True
+
+
+def content_sha256(file):
+    """The SHA-256 (hex) of a file's bytes, read in chunks from its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1 << 20), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _renderable(source):
+    """A copy of the first frame that resizes well: palettes and grey-with-alpha as RGBA."""
+    return source.convert("RGBA") if source.mode in {"P", "LA", "PA"} else source.copy()
 
 
 def _flatten(image):

@@ -1,7 +1,10 @@
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,7 +14,14 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles.images import make_image_renditions, strip_metadata, validate_image_upload
+from articles import crops as crop_policy
+from articles.images import (
+    CleanFile,
+    content_sha256,
+    make_image_renditions,
+    strip_metadata,
+    validate_image_upload,
+)
 from articles.sanitize import reading_minutes, sanitize_html, word_count
 from newsroom.tasks import enqueue_with_transaction
 
@@ -74,6 +84,14 @@ class Author(models.Model):
         return [item.strip() for item in self.expertise.split(",") if item.strip()]
 
 
+def _fraction(label):
+    return models.FloatField(
+        label,
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+
+
 class Image(models.Model):
     file = models.ImageField(
         _("file"),
@@ -86,10 +104,18 @@ class Image(models.Model):
     alt_text = models.CharField(
         _("alt text"),
         max_length=255,
-        help_text=_("Describe the picture for readers who cannot see it. Required."),
+        blank=True,
+        help_text=_(
+            "Describe the picture for readers who cannot see it. A picture without alt text "
+            "cannot be used in a story."
+        ),
     )
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("credit"), max_length=255, blank=True)
+    # What every crop keeps in view, as fractions of the width and height: 0 is the left (top)
+    # edge, 1 the right (bottom) edge.
+    focal_x = _fraction(_("focal point, across"))
+    focal_y = _fraction(_("focal point, down"))
     width = models.PositiveIntegerField(_("width"), editable=False, null=True)
     height = models.PositiveIntegerField(_("height"), editable=False, null=True)
     uploaded_by = models.ForeignKey(
@@ -102,40 +128,83 @@ class Image(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The stored file's SHA-256: an upload that would store the same bytes is a duplicate.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     renditions = models.JSONField(_("renditions"), default=dict, editable=False)
+    crops = models.JSONField(_("crops"), default=dict, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        indexes = [models.Index(fields=["sha256"], name="image_sha256")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            )
+        ]
 
     def __str__(self):
-        return self.caption or self.alt_text
+        return self.caption or self.alt_text or PurePosixPath(self.file.name or "").name
 
     def save(self, *args, **kwargs):
         new_file = bool(self.file) and not self.file._committed
         if new_file:
-            self.file = strip_metadata(self.file)
+            if not isinstance(self.file.file, CleanFile):  # cleaned already by the form
+                self.file = strip_metadata(self.file)
             self.renditions = {}
+            self.crops = {}
+            self.sha256 = content_sha256(self.file)
+        elif self.file and not self.sha256:  # a file stored before its row (scripts)
+            with self.file.open("rb") as stored:
+                self.sha256 = content_sha256(stored)
         super().save(*args, **kwargs)
-        if self.file and not self.renditions:
-            # Up to ten encodes of a large picture: the worker makes them, not the request.
-            # Also when an image still has none (its job gave up): saving it asks again.
+        if self.file and self.renditions_pending:
+            # Up to twenty-odd encodes of a large picture: the worker makes them, not the
+            # request. Also when an image still has none (its job gave up), and whenever the
+            # focal point moved: saving it asks again.
             enqueue_with_transaction(make_image_renditions, self.pk, self.file.name)
+
+    @property
+    def has_alt_text(self):
+        """Only a described picture may be used in a story (ArticleAdminForm checks it)."""
+        return bool(self.alt_text.strip())
+
+    @property
+    def focal_point(self):
+        return (self.focal_x, self.focal_y)
+
+    @property
+    def crops_current(self):
+        """Were the stored crops cut around the focal point the image has now?"""
+        return self.crops.get("focal") == [self.focal_x, self.focal_y]
+
+    @property
+    def renditions_pending(self):
+        """Is anything still to be made by the worker (make_image_renditions)?"""
+        return not self.renditions or not self.crops_current
 
     def srcset(self, fmt="webp"):
         """`srcset` value for <source>/<img>: every stored width of one format."""
+        return self._srcset(self.renditions, fmt)
+
+    def _srcset(self, entries, fmt):
         storage = self.file.storage
         return ", ".join(
             f"{storage.url(entry[fmt])} {width}w"
-            for width, entry in sorted(self.renditions.items(), key=lambda item: int(item[0]))
+            for width, entry in sorted(entries.items(), key=lambda item: int(item[0]))
         )
 
-    def _closest_rendition(self, width):
+    @staticmethod
+    def _closest(entries, width):
         """(width, entry) of the stored rendition at least `width` wide, else the widest."""
-        widths = sorted(int(w) for w in self.renditions)
+        widths = sorted(int(w) for w in entries)
         chosen = next((w for w in widths if w >= width), widths[-1])
-        return chosen, self.renditions[str(chosen)]
+        return chosen, entries[str(chosen)]
+
+    def _closest_rendition(self, width):
+        return self._closest(self.renditions, width)
 
     def rendition_url(self, width, fmt="jpeg"):
         """The URL of the stored rendition closest to `width` (at least as wide, if any)."""
@@ -156,6 +225,39 @@ class Image(models.Model):
         if size is None:
             size = self.file.storage.size(entry[fmt])
         return self.file.storage.url(entry[fmt]), size, chosen, entry.get("height")
+
+    # Crops (articles.crops): each ratio's widths, once made for the current focal point.
+    def crop(self, ratio):
+        """{width: entry} of the `ratio` ("16:9") crop, or None while it is being made."""
+        if not self.crops_current:
+            return None
+        made = self.crops.get(ratio)
+        return made["widths"] if made and made.get("widths") else None
+
+    def crop_srcset(self, ratio, fmt="webp"):
+        made = self.crop(ratio)
+        return self._srcset(made, fmt) if made else ""
+
+    def crop_file(self, ratio, width, fmt="jpeg"):
+        """(url, width, height) of the `ratio` crop closest to `width`; while it is being
+        made, of the whole picture (rendition or original) instead."""
+        made = self.crop(ratio)
+        if made:
+            chosen, entry = self._closest(made, width)
+            return self.file.storage.url(entry[fmt]), chosen, entry["height"]
+        if self.renditions:
+            chosen, entry = self._closest_rendition(width)
+            return self.file.storage.url(entry[fmt]), chosen, entry.get("height")
+        return self.file.url, self.width, self.height
+
+    def crop_url(self, ratio, width, fmt="jpeg"):
+        return self.crop_file(ratio, width, fmt)[0]
+
+    def share_urls(self):
+        """One URL per crop ratio, widest ratio first, each at least SHARE_WIDTH wide where
+        the picture allows (a picture still being cropped gives its whole self, once)."""
+        urls = [self.crop_url(r.key, crop_policy.SHARE_WIDTH) for r in crop_policy.RATIOS]
+        return list(dict.fromkeys(urls))
 
 
 # The one definition of what search reads, and how much each part weighs.

@@ -120,7 +120,7 @@ class ImageFactory(DjangoModelFactory):
         # The upload's commit hands the renditions job to the (immediate) task backend.
         with TestCase.captureOnCommitCallbacks(execute=True):
             image = super()._create(model_class, *args, **kwargs)
-        image.refresh_from_db(fields=["renditions"])
+        image.refresh_from_db(fields=["renditions", "crops"])
         return image
 
 

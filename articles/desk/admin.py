@@ -32,7 +32,9 @@ from articles.desk import (
     workflow,
 )
 from articles.desk.agenda import SchedulingAdmin
-from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
+from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, RelatedLinkForm
+from articles.desk.media import ImageAdmin  # noqa: F401 - the image library registers itself
+from articles.desk.picker import ImagePickerWidget
 from articles.desk.story_list import (
     AuthorFilter,
     DeskStatusFilter,
@@ -46,7 +48,6 @@ from articles.models import (
     ArticleRedirect,
     Author,
     Correction,
-    Image,
     RelatedLink,
     Section,
 )
@@ -327,6 +328,14 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
             for field in form.base_fields.values():
                 field.disabled = True
         return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":
+            # Thumbnails in the results (articles.desk.picker); still an autocomplete field.
+            kwargs["widget"] = ImagePickerWidget(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -640,61 +649,6 @@ class AuthorAdmin(admin.ModelAdmin):
         if not obj.photo:
             return "—"
         return format_html('<img src="{}" alt="" width="48" height="48">', obj.photo.url)
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageAdminForm
-    list_display = (
-        "thumbnail",
-        "alt_text",
-        "caption",
-        "credit",
-        "size",
-        "uploaded_by",
-        "created_at",
-    )
-    list_select_related = ("uploaded_by",)
-    search_fields = ("alt_text", "caption", "credit")
-    date_hierarchy = "created_at"
-    fields = (
-        "file",
-        "thumbnail",
-        "alt_text",
-        "caption",
-        "credit",
-        "size",
-        "uploader",
-        "created_at",
-    )
-    readonly_fields = ("thumbnail", "size", "uploader", "created_at")
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        # Reporters fix their own uploads; editors any.
-        return (
-            obj is None
-            or workflow.can_publish(request.user)
-            or obj.uploaded_by_id == request.user.pk
-        )
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-
-    @admin.display(description=_("preview"))
-    def thumbnail(self, obj):
-        return _thumbnail(obj if obj.pk else None)
-
-    @admin.display(description=_("uploaded by"))
-    def uploader(self, obj):
-        return _person(obj.uploaded_by)
-
-    @admin.display(description=_("size"))
-    def size(self, obj):
-        return f"{obj.width}×{obj.height}" if obj.width else "—"
 
 
 @admin.register(ArticleRedirect)

@@ -1,8 +1,13 @@
-"""Admin forms of the story desk: the body editor, workflow-aware status, checked uploads."""
+"""Admin forms of the story desk: the body editor, workflow-aware status, checked uploads.
+
+The image library's forms are in media_forms.
+"""
 
 import copy
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -10,7 +15,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from articles.desk import workflow
 from articles.desk.tag_admin import TagSuggestionsWidget
 from articles.images import validate_image_upload
-from articles.models import Article, Author, Image, RelatedLink
+from articles.models import Article, Author, RelatedLink
 from articles.sanitize import sanitize_html
 
 # What the editor offers is what articles.sanitize keeps: headings h2-h4, emphasis, lists,
@@ -105,6 +110,22 @@ class ArticleAdminForm(forms.ModelForm):
             return stored
         return publish_at
 
+    def clean_lead_image(self):
+        image = self.cleaned_data.get("lead_image")
+        if image is not None and not image.has_alt_text:
+            # Pictures uploaded several at once wait in the library for theirs.
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+                    _("“%(image)s” has no alt text yet, so it cannot be used in a story.")
+                    % {"image": image},
+                    reverse("admin:articles_image_change", args=[image.pk]),
+                    _("Add its alt text"),
+                ),
+                code="no_alt_text",
+            )
+        return image
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         if self.user is not None and status not in workflow.allowed_statuses(self.user):
@@ -159,14 +180,6 @@ class RelatedLinkForm(forms.ModelForm):
                 % {"story": target},
             )
         return cleaned
-
-
-class ImageAdminForm(forms.ModelForm):
-    file = CheckedImageField(label=_("File"), help_text=Image._meta.get_field("file").help_text)
-
-    class Meta:
-        model = Image
-        fields = ("file", "alt_text", "caption", "credit")
 
 
 class AuthorAdminForm(forms.ModelForm):

@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import crops
 from newsroom.site_url import absolute
 
 # The characters that could close or confuse a <script> element, as JSON escapes.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-IMAGE_WIDTHS = (1920, 1280, 640)
 
 
 def canonical_url(article):
@@ -40,22 +39,19 @@ def publisher():
 
 
 def story_images(article):
+    """The lead image's 16:9, 4:3 and 1:1 crops (articles.crops), each at least 1200 px wide
+    where the picture allows: the three ratios Google asks of an article's images."""
     image = article.lead_image
     if image is None:
         return []
-    urls = []
-    for width in IMAGE_WIDTHS:
-        url = absolute(image.rendition_url(width, "jpeg"))
-        if url not in urls:
-            urls.append(url)
-    return urls
+    return [absolute(url) for url in image.share_urls()]
 
 
 def share_image(article):
-    """The picture social networks show: the lead image, else the publication's logo."""
+    """The picture social networks show: the lead image's 16:9 crop, else the logo."""
     if article.lead_image is None:
         return absolute(static("img/logo.png"))
-    return absolute(article.lead_image.rendition_url(1280, "jpeg"))
+    return absolute(article.lead_image.crop_url(crops.WIDE.key, crops.SHARE_WIDTH))
 
 
 def news_article(article):

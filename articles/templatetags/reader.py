@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import crops
 from articles.models import Section
 from articles.site import jsonld
 from newsroom import site_url, text
@@ -19,6 +20,8 @@ SIZES = {
     "lead": "(min-width: 992px) 620px, 100vw",
     "card": "(min-width: 768px) 200px, 100vw",
 }
+# The crop each place shows (articles.crops).
+PLACE_RATIO = {"story": crops.WIDE, "lead": crops.WIDE, "card": crops.STANDARD}
 
 
 @register.inclusion_tag("includes/search_form.html")
@@ -90,14 +93,28 @@ def canonical_here(context):
 
 @register.inclusion_tag("includes/picture.html")
 def picture(image, place="story", loading="lazy", alt=None):
-    """A responsive <picture>: WebP and JPEG renditions with `srcset`/`sizes`."""
+    """A responsive <picture> of the place's crop: WebP and JPEG with `srcset`/`sizes`.
+
+    While the crop is being made (a new upload, a moved focal point), the whole picture's
+    renditions, or the original until those exist, fill the same box (site.css crops it).
+    """
+    ratio = PLACE_RATIO.get(place, crops.WIDE)
     fallback_width = 960 if place != "card" else 320
+    if image.crop(ratio.key):
+        webp, jpeg = image.crop_srcset(ratio.key, "webp"), image.crop_srcset(ratio.key, "jpeg")
+        src, width, height = image.crop_file(ratio.key, fallback_width)
+    else:
+        webp = image.srcset("webp") if image.renditions else ""
+        jpeg = image.srcset("jpeg") if image.renditions else ""
+        src, width, height = image.rendition_url(fallback_width, "jpeg"), image.width, image.height
     return {
-        "image": image,
         "sizes": SIZES.get(place, SIZES["story"]),
-        "webp": image.srcset("webp") if image.renditions else "",
-        "jpeg": image.srcset("jpeg") if image.renditions else "",
-        "src": image.rendition_url(fallback_width, "jpeg"),
+        "webp": webp,
+        "jpeg": jpeg,
+        "src": src,
+        "width": width,
+        "height": height,
+        "ratio": ratio.slug,
         "loading": loading,
         "alt": image.alt_text if alt is None else alt,
         "place": place,
