@@ -29,7 +29,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag, TaggedItem
 
-from articles.desk import workflow
+from articles.desk import editing, workflow
 from articles.desk.forms import ArticleAdminForm, AuthorAdminForm, ImageAdminForm, RelatedLinkForm
 from articles.images import strip_metadata
 from articles.models import (
@@ -336,6 +336,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     },
                     messages.WARNING,
                 )
+        context["editing"] = editing.context(self, request, context, obj, add)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -354,13 +355,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
             form.base_fields = {name: copy.copy(field) for name, field in form.base_fields.items()}
             for field in form.base_fields.values():
                 field.disabled = True
+        form.check_version = change  # the change view refuses a stale save (editing)
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        kept = editing.keep_theirs(self, request, object_id)
+        return kept or super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         workflow.check_save(request.user, obj)
         super().save_model(request, obj, form, change)
+        editing.after_save(self, request, obj, form, add=not change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -423,7 +430,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_delete_permanently",
             ),
         ]
-        return [compare, *trash_views, *super().get_urls()]
+        return [compare, *trash_views, *editing.urls(self), *super().get_urls()]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* revisions post the revert form.
