@@ -273,7 +273,7 @@ def compare(form, stored, base, opened_tags):
             base_value = stored_value(base, name) if base is not None else None
         change = FieldChange(
             name=name,
-            label=capfirst(form.fields[name].label or name),
+            label=str(capfirst(form.fields[name].label or name)),
             base=base_value,
             theirs=stored_value(stored, name),
             mine=form_value(form, name),
@@ -361,7 +361,7 @@ def find_conflict(form, opened_version, base_version):
 def stored_version(pk):
     """The stored version, the row locked until the save commits (when in a transaction: the
     admin's change view is one), so two saves of one version cannot both pass."""
-    rows = Article.objects.filter(pk=pk)
+    rows = Article.objects.filter(pk=pk).order_by()
     if transaction.get_connection().in_atomic_block:
         rows = rows.select_for_update()
     return rows.values_list("version", flat=True).first()
