@@ -116,6 +116,16 @@ def test_saving_a_story_someone_took_over_says_so(client, story, anna, ben):
     assert "Ben Okafor took this story over at" in response.content.decode()
 
 
+def test_saving_and_leaving_frees_the_lock_saving_and_continuing_keeps_it(client, story, anna):
+    client.force_login(anna)
+    data = open_story(client, story)
+    client.post(change_url(story), {**data, "_continue": "1"})
+    assert EditLock.objects.get(article=story).user == anna
+    data = open_story(client, story)
+    client.post(change_url(story), data)  # "Save": back to the list
+    assert not EditLock.objects.filter(article=story).exists()
+
+
 def test_release_frees_only_ones_own_lock(client, story, anna, ben):
     client.force_login(anna)
     client.get(change_url(story))

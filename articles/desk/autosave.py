@@ -12,6 +12,7 @@ saver's autosave. Without JavaScript nothing is autosaved and the form works as 
 import json
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -142,7 +143,11 @@ def autosave_view(model_admin, request, object_id=None):
         return JsonResponse({"error": _("Not an autosave.")}, status=400)
     if article is None:
         version = None
-    autosave = store(request.user, article, fields, version)
+    try:
+        with transaction.atomic():
+            autosave = store(request.user, article, fields, version)
+    except IntegrityError:  # the story was deleted a moment ago
+        return JsonResponse({"error": _("The story no longer exists.")}, status=404)
     return JsonResponse({"saved_at": when(autosave.saved_at)})
 
 

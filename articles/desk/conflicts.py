@@ -76,18 +76,32 @@ def readable_text(markup):
 
 
 def word_diff(old, new):
-    """[(kind, text)] from `old` to `new` word by word; kind is same, removed or added."""
+    """[(kind, text)] from `old` to `new` word by word; kind is same, removed or added.
+
+    Changes separated only by spaces read as one change ("on Monday morning" replaced, not
+    three words interleaved with their replacements).
+    """
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    merged = []
+    for op, i1, i2, j1, j2 in opcodes:
+        gap = op == "equal" and not "".join(a[i1:i2]).strip(" ")
+        if merged and merged[-1][0] != "equal" and (op != "equal" or gap):
+            # Part of the change before: extend it (a following equal stretch ends it).
+            _op, start_a, _end_a, start_b, _end_b = merged[-1]
+            merged[-1] = ("change", start_a, i2, start_b, j2)
+        else:
+            merged.append((op, i1, i2, j1, j2))
     segments = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in merged:
         if op == "equal":
             segments.append(("same", "".join(a[i1:i2])))
             continue
-        if i2 > i1:
-            segments.append(("removed", "".join(a[i1:i2])))
-        if j2 > j1:
-            segments.append(("added", "".join(b[j1:j2])))
+        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if removed:
+            segments.append(("removed", removed))
+        if added:
+            segments.append(("added", added))
     return segments
 
 
@@ -324,7 +338,8 @@ def describe(changes):
             side: _display(change.name, value, related) for side, value in sides.items()
         }
         model_field = _model_field(change.name)
-        if isinstance(model_field, models.CharField | models.TextField):
+        # Long text reads best as a word diff; a headline or a slug as before → after.
+        if isinstance(model_field, models.TextField):
             text = {
                 side: readable_text(value) if change.name == "body" else (value or "")
                 for side, value in sides.items()

@@ -133,7 +133,7 @@ def after_save(model_admin, request, obj, form, add):
             },
             messages.SUCCESS,
         )
-    lost = presence.after_save(obj, request.user)
+    lost = presence.after_save(obj, request.user, leaving="_continue" not in request.POST)
     if lost:
         model_admin.message_user(request, lost, messages.WARNING)
 

@@ -95,9 +95,11 @@ def release(article, user):
     EditLock.objects.filter(article=article, user=user).delete()
 
 
-def after_save(article, user):
-    """The holder's save keeps their lock fresh; anyone else learns who has the story open."""
-    if EditLock.objects.filter(article=article, user=user).update(seen_at=timezone.now()):
+def after_save(article, user, *, leaving=False):
+    """After `user` saved `article`: their lock is kept fresh (or let go when they leave the
+    story, `leaving`); if someone else holds it, what to tell them."""
+    mine = EditLock.objects.filter(article=article, user=user)
+    if mine.delete()[0] if leaving else mine.update(seen_at=timezone.now()):
         return None
     presence = current(article, user)
     return presence.message(lost=True) if presence else None

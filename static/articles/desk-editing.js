@@ -130,9 +130,11 @@
   }
 
   function setRichText(textarea, html) {
+    // Tiptap keeps its editor on the editable element (other .ProseMirror nodes may sit beside).
     const wrapper = textarea.closest(".prose-editor");
-    const view = wrapper && wrapper.querySelector(".ProseMirror");
-    if (view && view.editor) {
+    const views = wrapper ? [...wrapper.querySelectorAll(".ProseMirror")] : [];
+    const view = views.find((element) => element.editor);
+    if (view) {
       view.editor.commands.setContent(html, { emitUpdate: true });
     }
   }
