@@ -341,9 +341,10 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
 DESK_HEARTBEAT_SECONDS = env.int("DESK_HEARTBEAT_SECONDS", default=60)
 DESK_LOCK_SECONDS = env.int("DESK_LOCK_SECONDS", default=300)
-if not 0 < DESK_HEARTBEAT_SECONDS < DESK_LOCK_SECONDS:
+if DESK_AUTOSAVE_SECONDS < 1 or not 0 < DESK_HEARTBEAT_SECONDS < DESK_LOCK_SECONDS:
     raise ImproperlyConfigured(
-        "DESK_HEARTBEAT_SECONDS must be above 0 and below DESK_LOCK_SECONDS."
+        "DESK_AUTOSAVE_SECONDS must be at least 1, and DESK_HEARTBEAT_SECONDS above 0 and "
+        "below DESK_LOCK_SECONDS."
     )
 
 # The front door: login throttling, two-factor login for staff, Content-Security-Policy.

@@ -173,3 +173,18 @@ def test_claim_is_one_query_when_the_lock_is_already_ours(story, anna, django_as
     presence.claim(story, anna)
     with django_assert_num_queries(1):
         assert presence.claim(story, anna).mine
+
+
+def test_the_editor_settings_have_defaults_and_refuse_a_heartbeat_slower_than_the_lock():
+    from tests import fresh
+
+    code = (
+        "import newsroom.settings as s; "
+        "print(s.DESK_AUTOSAVE_SECONDS, s.DESK_HEARTBEAT_SECONDS, s.DESK_LOCK_SECONDS)"
+    )
+    result = fresh.run(code, {"DEBUG": "true"})
+    assert result.stdout.split() == ["30", "60", "300"], result.stderr
+    for variables in ({"DESK_HEARTBEAT_SECONDS": "600"}, {"DESK_AUTOSAVE_SECONDS": "0"}):
+        result = fresh.run(code, {"DEBUG": "true", **variables})
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: DESK_AUTOSAVE_SECONDS must be at least 1" in result.stderr
