@@ -125,6 +125,8 @@ def test_autosaved_changes_come_back_after_a_reload(page, story):
     expect(body_editor(page)).to_contain_text("A paragraph typed but never saved.")
     expect(page.locator("#id_standfirst")).to_have_value("A standfirst typed but never saved.")
     expect(offer).to_be_hidden()
+    # The form now says what the restored content was written on: a save meanwhile would show.
+    expect(page.locator("input[name=_version]")).to_have_value(str(story.version))
 
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

@@ -97,6 +97,10 @@ def test_the_second_save_is_refused_with_what_changed(client, story, anna, ben):
     assert "on Monday morning" in response.context["adminform"].form["body"].value()
     kept = Autosave.objects.get(user=ben, article=story)
     assert ["body", ben_body, ""] in kept.fields
+    assert kept.version == story.version  # written on what Ben opened, not what is stored
+    client.force_login(ben)
+    offer = client.get(change_url(story)).context["editing"]["offer"]
+    assert offer["older"] and "has been saved since" in offer["note"]
     # The form now carries the stored version and the one Ben opened.
     controls = response.context["editing"]["controls"]
     assert controls["_version"] == stored(story).version
@@ -166,7 +170,8 @@ def test_keep_theirs_stores_mine_as_a_revision_that_can_be_restored(client, stor
     assert stored(story).headline == "Anna's headline"
     kept = story.history.filter(history_change_reason=conflicts.KEPT_REASON).get()
     assert kept.headline == "Ben's headline" and kept.history_user == ben
-    assert Autosave.objects.filter(user=ben, article=story).exists()  # tags, rows: all kept
+    kept_form = Autosave.objects.get(user=ben, article=story)  # tags, rows: all kept
+    assert kept_form.version == story.version  # restoring it brings the comparison back
 
     # An editor restores it from History (simple-history's revert).
     client.force_login(anna)

@@ -68,6 +68,13 @@ def parse_int(value):
         return None
 
 
+def written_on(data):
+    """The version a posted form's content was written against: the one first opened, after
+    a conflict; else the one the form was drawn from (None: it does not say)."""
+    base = parse_int(data.get(BASE_VERSION))
+    return base if base is not None else parse_int(data.get(VERSION))
+
+
 def readable_text(markup):
     """Rich text as a reader reads it: one line per paragraph, heading or list item."""
     text = html.unescape(strip_tags(_BLOCK_END.sub("\n", markup or "")))

@@ -92,7 +92,11 @@ def context(model_admin, request, ctx, obj, add):
     if conflict is not None:
         # The refused form is kept server-side too: a crash on the conflict page loses nothing.
         autosave.store_post(
-            request.user, obj, request.POST, conflict.stored.version, _choice_labels(form)
+            request.user,
+            obj,
+            request.POST,
+            conflicts.written_on(request.POST),
+            _choice_labels(form),
         )
     offer = None
     if request.method == "GET":
@@ -158,7 +162,11 @@ def keep_theirs(model_admin, request, object_id):
             return None
         revision = conflicts.keep_as_revision(form.instance, request.user)
         autosave.store_post(
-            request.user, obj, request.POST, revision.version, _choice_labels(form)
+            request.user,
+            obj,
+            request.POST,
+            conflicts.written_on(request.POST),
+            _choice_labels(form),
         )
     model_admin.message_user(
         request,

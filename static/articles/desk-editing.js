@@ -27,6 +27,14 @@
     return form.querySelector("input[name=_version]");
   }
 
+  /* The version the form's content is written against: after a conflict, the one first
+     opened (_base_version); else the one the form was drawn from. */
+  function writtenOn() {
+    const base = form.querySelector("input[name=_base_version]");
+    const version = versionInput();
+    return (base && base.value) || (version ? version.value : null);
+  }
+
   function status(text) {
     const line = document.getElementById("desk-autosave-status");
     if (line) {
@@ -70,8 +78,7 @@
   }
 
   function payload() {
-    const version = versionInput();
-    return { fields: fields(), version: version ? version.value : null };
+    return { fields: fields(), version: writtenOn() };
   }
 
   let lastSaved = JSON.stringify(fields());
@@ -198,9 +205,10 @@
     }
     const saved = await response.json();
     restoreFields(saved.fields);
+    // No version known: an empty one makes the next save show the comparison, never write over.
     const version = versionInput();
-    if (version && saved.version !== null) {
-      version.value = saved.version;
+    if (version) {
+      version.value = saved.version === null ? "" : saved.version;
     }
     hide(document.getElementById("desk-autosave-offer"));
     status(tr("Your autosaved changes are back in the form: check them, then save."));
