@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -118,7 +119,7 @@ def word_diff(old, new):
 def _model_field(name):
     try:
         return Article._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a form-only field (none today): not compared
+    except FieldDoesNotExist:  # a form-only field (none today): not compared
         return None
 
 
@@ -205,7 +206,6 @@ class Conflict:
     base_version: int | None  # the version the comparison starts from
     saves: list  # revisions saved since, oldest first
     changes: list  # FieldChange, every field either side changed
-    resolution: str = MERGE
 
     @property
     def saved_by(self):
@@ -215,23 +215,9 @@ class Conflict:
         ]
 
     @property
-    def their_changes(self):
-        """What changed since the form was opened: what the editor is shown first."""
-        return [change for change in self.changes if change.they_changed]
-
-    @property
     def choices(self):
+        """The fields both sides changed, differently: the editor picks a side for each."""
         return [change for change in self.changes if change.both_changed]
-
-    @property
-    def automatic(self):
-        """Their changes the merge takes because the editor left the field alone."""
-        return [c for c in self.their_changes if not c.both_changed and c.decision() == THEIRS]
-
-    @property
-    def kept_mine(self):
-        """The editor's changes to fields nobody else touched: kept by the merge."""
-        return [c for c in self.changes if not c.they_changed and c.you_changed]
 
     def message(self):
         if self.opened_version is None:
@@ -275,10 +261,12 @@ def base_revision(article_pk, version):
 
 
 def saves_since(article_pk, version):
+    """The revisions saved after `version`, oldest first (the latest only, when unknown)."""
     revisions = Article.history.filter(id=article_pk).exclude(history_change_reason=KEPT_REASON)
-    if version is not None:
-        revisions = revisions.filter(version__gt=version)
-    return list(revisions.select_related("history_user").order_by("history_date", "history_id"))
+    revisions = revisions.select_related("history_user").order_by("-history_date", "-history_id")
+    if version is None:
+        return list(revisions[:1])
+    return list(reversed(revisions.filter(version__gt=version)))
 
 
 def compare(form, stored, base, opened_tags):
