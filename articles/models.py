@@ -484,6 +484,9 @@ class Article(models.Model):
     # Full-text search (PostgreSQL): headline A, standfirst B, body C. Written by save();
     # the GIN index on it is made by migration 0003 on PostgreSQL only.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    # One more on every save (save()); the desk refuses a form opened on an older one
+    # (articles.desk.conflicts), so a second editor's save never silently undoes the first's.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     # Every saved version of the story's own fields, for compare and revert in the admin.
@@ -536,20 +539,28 @@ class Article(models.Model):
         )
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        self.word_count = word_count(self.body)
-        self.reading_time = reading_minutes(self.word_count)
-        old_path = self._live_path_in_db()
+        self.derive_from_text()
+        stored = self._stored_row()
+        old_path = self._live_path(stored)
+        self.version = (stored["version"] if stored else 0) + 1
         self._stamp_publication()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {
                 "body", "word_count", "reading_time", "publish_at", "first_published_at", "pub_date",
+                "version",
             }  # fmt: skip
         super().save(*args, **kwargs)
         self.update_search_vector()
         if old_path and old_path != self.get_absolute_url():
             ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+
+    def derive_from_text(self):
+        """What every save derives from the text: the body cut to the allow-list, its word
+        count and reading time (the desk's preview of unsaved content calls it too)."""
+        self.body = sanitize_html(self.body)
+        self.word_count = word_count(self.body)
+        self.reading_time = reading_minutes(self.word_count)
 
     def update_search_vector(self):
         """Recompute the stored search vector (PostgreSQL only; SQLite search uses LIKE)."""
@@ -588,10 +599,13 @@ class Article(models.Model):
             return self.publish_at or now
         return self.first_published_at
 
-    def _live_path_in_db(self):
+    def _stored_row(self):
+        """The stored date, slug and version of this story (None before its first save)."""
         if self.pk is None:
             return None
-        stored = Article.objects.filter(pk=self.pk).values("pub_date", "slug").first()
+        return Article.objects.filter(pk=self.pk).values("pub_date", "slug", "version").first()
+
+    def _live_path(self, stored):
         if not stored or stored["pub_date"] is None:
             return None
         return Article(
@@ -839,3 +853,7 @@ class TagRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.tag}"
+
+
+# The desk's editing sessions (edit locks, autosaves) live with the desk, registered here.
+from articles.desk.models import Autosave, EditLock  # noqa: E402, F401

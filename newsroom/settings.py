@@ -355,6 +355,16 @@ SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 # Image uploads (articles.images): larger files and pictures with more pixels are refused.
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# The story editor (articles.desk.editing): how often an open story's page autosaves its form
+# and says it is still open, and how long "being edited by" lasts after its last word.
+DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
+DESK_HEARTBEAT_SECONDS = env.int("DESK_HEARTBEAT_SECONDS", default=60)
+DESK_LOCK_SECONDS = env.int("DESK_LOCK_SECONDS", default=300)
+if DESK_AUTOSAVE_SECONDS < 1 or not 0 < DESK_HEARTBEAT_SECONDS < DESK_LOCK_SECONDS:
+    raise ImproperlyConfigured(
+        "DESK_AUTOSAVE_SECONDS must be at least 1, and DESK_HEARTBEAT_SECONDS above 0 and "
+        "below DESK_LOCK_SECONDS."
+    )
 
 # The front door: login throttling, two-factor login for staff, Content-Security-Policy.
 # Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one

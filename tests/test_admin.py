@@ -268,7 +268,7 @@ def test_reporter_crafted_post_setting_status_is_refused(client, users, desk, st
     assert not Article.objects.filter(slug=data["slug"]).exists()
 
     draft = desk["own_draft"]
-    data = story_data(desk["section"], slug=draft.slug, status=status)
+    data = story_data(desk["section"], slug=draft.slug, status=status, _version=draft.version)
     response = client.post(reverse("admin:articles_article_change", args=[draft.pk]), data)
     assert response.status_code == 200
     assert "status" in response.context["adminform"].form.errors
@@ -281,6 +281,7 @@ def test_reporter_cannot_set_editor_only_fields(client, users, desk):
     data = story_data(
         desk["section"],
         slug=draft.slug,
+        _version=draft.version,
         status="review",
         featured="on",
         priority="99",
@@ -455,6 +456,7 @@ def test_self_relation_is_refused_in_the_form(client, users, desk):
     data = story_data(
         desk["section"],
         slug=story.slug,
+        _version=story.version,
         **{
             "related_links-TOTAL_FORMS": "1",
             "related_links-0-target": str(story.pk),
@@ -712,6 +714,7 @@ def test_saving_without_touching_the_time_keeps_the_publication_time(client, use
             desk["section"],
             headline="Tram depot plan approved after all",
             slug=story.slug,
+            _version=story.version,
             status="published",
             publish_at_0=shown.strftime("%Y-%m-%d"),
             publish_at_1=shown.strftime("%H:%M:%S"),

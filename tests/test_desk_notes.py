@@ -77,6 +77,8 @@ def story_post(article, note="", **overrides):
         "editorial_notes-TOTAL_FORMS": "1",
         "editorial_notes-INITIAL_FORMS": "0",
         "editorial_notes-0-text": note,
+        # The version the form was opened on (articles.desk.conflicts): the one stored.
+        "_version": stored_version(article),
     }
     data.update(overrides)
     return data
@@ -385,3 +387,10 @@ def test_no_note_reaches_anything_a_reader_gets(client, editor, reporter):
         preview = client.get(reverse("articles:preview", args=[article.pk]))
         assert preview.status_code == 200
         assert "Zebrafinch7" not in preview.content.decode()
+
+
+def stored_version(article):
+    from articles.models import Article
+
+    found = Article.objects.filter(pk=article.pk).values_list("version", flat=True).first()
+    return found or 0

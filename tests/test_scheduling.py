@@ -125,6 +125,8 @@ def form_data(article, **changes):
         "status": article.status,
         "comments_enabled": "on",
         "priority": 0,
+        # The version the form was opened on (articles.desk.conflicts): the one stored.
+        "_version": stored_version(article),
     }
     for prefix in ("articleauthor_set", "related_links", "corrections"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
@@ -351,3 +353,10 @@ def test_the_agenda_costs_the_same_whatever_the_size(
     # their bylines.
     with django_assert_max_num_queries(7):
         client.get(AGENDA)
+
+
+def stored_version(article):
+    from articles.models import Article
+
+    found = Article.objects.filter(pk=article.pk).values_list("version", flat=True).first()
+    return found or 0

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.desk import (
+    editing,
     notes,
     revisions,
     tag_admin,  # noqa: F401 - registers the tag admin
@@ -309,6 +310,7 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
                     },
                     messages.WARNING,
                 )
+        context["editing"] = editing.context(self, request, context, obj, add)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -327,6 +329,7 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
             form.base_fields = {name: copy.copy(field) for name, field in form.base_fields.items()}
             for field in form.base_fields.values():
                 field.disabled = True
+        form.check_version = change  # the change view refuses a stale save (editing)
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -337,11 +340,16 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        kept = editing.keep_theirs(self, request, object_id)
+        return kept or super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         workflow.check_save(request.user, obj)
         super().save_model(request, obj, form, change)
+        editing.after_save(self, request, obj, form, add=not change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -411,7 +419,7 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
             ),
             name=f"{opts.app_label}_{opts.model_name}_send_back",
         )
-        return [compare, *trash_views, send_back, *super().get_urls()]
+        return [compare, *trash_views, send_back, *editing.urls(self), *super().get_urls()]
 
     def get_historical_record_context_helper(self, request, historical_record):
         return revisions.RevisionContext(self.model, historical_record)

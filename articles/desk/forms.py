@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles.desk import workflow
+from articles.desk import conflicts, workflow
 from articles.desk.tag_admin import TagSuggestionsWidget
 from articles.images import validate_image_upload
 from articles.models import Article, Author, RelatedLink
@@ -58,6 +58,9 @@ class CheckedImageField(forms.ImageField):
 
 class ArticleAdminForm(forms.ModelForm):
     user = None  # set per request by ArticleAdmin.get_form
+    # Set by ArticleAdmin.get_form for the change view: refuse a save of a form opened on an
+    # older version of the story (articles.desk.conflicts).
+    check_version = False
 
     body = ProseEditorFormField(
         label=_("Body"),
@@ -146,6 +149,8 @@ class ArticleAdminForm(forms.ModelForm):
                 "slug",
                 _("Another story published that day has this slug; choose another."),
             )
+        if self.check_version:
+            conflicts.check(self)
         return cleaned
 
 

@@ -58,20 +58,27 @@ def story_queryset(queryset):
     )
 
 
-def related_stories(article, limit=RELATED_LIMIT):
+def related_stories(article, limit=RELATED_LIMIT, curated=None):
     """Curated links first (in the editor's order), then stories sharing the most tags.
 
     Only published stories, never the story itself; two queries whatever the numbers.
+    `curated` (stories, in order) stands in for the stored links: the desk's preview of a
+    form not saved yet (articles.desk.preview).
     """
     light = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
-    curated = list(
-        Article.objects.published()
-        .filter(linked_from__article=article)
-        .exclude(pk=article.pk)
-        .order_by("linked_from__order", "linked_from__pk")
-        .only(*light)[:limit]
-    )
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    if curated is None:
+        curated = list(
+            Article.objects.published()
+            .filter(linked_from__article=article)
+            .exclude(pk=article.pk)
+            .order_by("linked_from__order", "linked_from__pk")
+            .only(*light)[:limit]
+        )
+    else:
+        ids = [story.pk for story in curated if story.pk != article.pk]
+        live = Article.objects.published().only(*light).in_bulk(ids)
+        curated = [live[pk] for pk in dict.fromkeys(ids) if pk in live][:limit]
+    tag_ids = [tag.pk for tag in article.tags.all() if tag.pk is not None]
     if len(curated) < limit and tag_ids:
         curated += (
             Article.objects.published()
@@ -137,11 +144,14 @@ class StoryMixin:
     template_name = "articles/article_detail.html"
     preview = False
 
+    def get_related(self, article):
+        return related_stories(article)
+
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
             preview=self.preview,
-            related=related_stories(article),
+            related=self.get_related(article),
             share_links=share_links(article),
             structured_data=jsonld.story_graph(article),
             canonical=jsonld.canonical_url(article),
