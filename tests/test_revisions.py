@@ -177,6 +177,8 @@ def test_compare_page_escapes_what_it_shows(client, editor, story):
 def change_form_data(response):
     """What a browser sends back from a story's change page, inlines included."""
     data = form_data(response.context["adminform"].form)
+    # The version the page was drawn from (articles.desk.conflicts), as its hidden input says.
+    data["_version"] = response.context["original"].version
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         for name in formset.management_form.fields:
