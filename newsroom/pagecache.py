@@ -30,7 +30,9 @@ Only anonymous GET/HEAD requests without a personal cookie are looked up (the co
 `newsroom.http.may_be_personal`), and only responses the reader site marked public, with no
 cookie set, and whose view declared its dependencies are stored. The cache failing (Redis down)
 never fails a page: it is drawn as if there were no cache. A page whose render fails on a
-database outage is served from a kept copy if there is one (stale, and said so).
+database outage is served from a kept copy if there is one whose content is still current (its
+time is up, but nothing it shows has changed: a story taken down never comes back that way),
+marked stale.
 """
 
 import contextlib
@@ -379,15 +381,29 @@ class PageCacheMiddleware:
             and not request.path.startswith(settings.PAGE_CACHE_NEVER_PREFIXES)
         )
 
-    @staticmethod
-    def is_fresh(cache, entry):
+    @classmethod
+    def is_fresh(cls, cache, entry):
         if wall_time() >= entry["expires"] or http.renewal_passed(entry["renew_at"]):
             return False
+        return cls.is_current(cache, entry)
+
+    @staticmethod
+    def is_current(cache, entry):
+        """Nothing the page shows has changed since it was drawn (its time may be up)."""
         keys = [tag_key(tag) for tag in entry["tags"]]
         stamps = cache.get_many(keys)
         return len(stamps) == len(keys) and all(
             stamp[0] <= entry["clock"] for stamp in stamps.values()
         )
+
+    def may_serve_stale(self, cache, entry):
+        """A copy is served through a database outage only if what it shows is still current:
+        a story unpublished or corrected, a comment taken down since the copy was drawn, never
+        comes back because the database is down."""
+        try:
+            return self.is_current(cache, entry)
+        except Exception:
+            return False
 
     def draw_once(self, request, cache, key, stale):
         """Draw the page, one server at a time: the others wait for its copy (single flight)."""
@@ -403,7 +419,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             response = self.get_response(request)
-            if response.status_code == 503 and stale is not None:
+            if (
+                response.status_code == 503
+                and stale is not None
+                and self.may_serve_stale(cache, stale)
+            ):
                 return self.serve(request, stale, "stale")
             if response.status_code == STORED_STATUS:
                 self.store(request, response, cache, key)

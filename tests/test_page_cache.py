@@ -403,16 +403,21 @@ def test_with_the_cache_down_readers_get_the_page_and_editors_their_save(
     assert "left to the worker" in caplog.text
 
 
-def test_with_the_database_down_a_kept_page_is_served_stale(client, paper, monkeypatch):
-    story, _ = paper
-    url = story.get_absolute_url()
-    cached(client, url)
-    pagecache.invalidate(f"story:{story.pk}")
-
+def database_down(monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
 
     monkeypatch.setattr("articles.site.views.ArticleDetailView.get_object", down)
+
+
+def test_with_the_database_down_a_kept_page_is_served_stale(client, paper, monkeypatch, settings):
+    story, _ = paper
+    url = story.get_absolute_url()
+    cached(client, url)
+    # Its time is up; nothing it shows has changed.
+    later = timezone.now() + timezone.timedelta(seconds=settings.PAGE_CACHE_TIMEOUT + 1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    database_down(monkeypatch)
     response = client.get(url)
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "stale"
@@ -420,6 +425,30 @@ def test_with_the_database_down_a_kept_page_is_served_stale(client, paper, monke
     assert "no-cache" in response["Cache-Control"]
     # A page never kept gets the clear 503.
     assert client.get(paper[1].get_absolute_url()).status_code == 503
+
+
+def test_a_story_taken_down_never_comes_back_through_an_outage(client, paper, monkeypatch):
+    story, other = paper
+    for page in (story.get_absolute_url(), other.get_absolute_url()):
+        cached(client, page)
+    story.status = Article.Status.UNPUBLISHED
+    story.save()
+    database_down(monkeypatch)
+    assert client.get(story.get_absolute_url()).status_code == 503
+    # The other story linked to it (shared tag): its kept copy is not current either.
+    assert client.get(other.get_absolute_url()).status_code == 503
+
+
+def test_a_comment_taken_down_never_comes_back_through_an_outage(client, paper, monkeypatch):
+    story, _ = paper
+    comment = CommentFactory(article=story, body="Something defamatory.")
+    url = story.get_absolute_url()
+    assert "Something defamatory." in text(cached(client, url))
+    reject(comment)
+    database_down(monkeypatch)
+    response = client.get(url)
+    assert response.status_code == 503
+    assert "Something defamatory." not in text(response)
 
 
 @override_settings(PAGE_CACHE=False)
