@@ -16,7 +16,6 @@ The tags:
 - `nav`: the sections in every page's header.
 """
 
-import contextlib
 import datetime
 
 from django.conf import settings
@@ -105,6 +104,16 @@ def tags_of_story_changed(sender, instance, raw=False, **kwargs):
     invalidate_on_commit(story(instance.object_id), tagged(instance.tag_id), LISTINGS)
 
 
+def authors_set_changed(sender, instance, action, pk_set=None, **kwargs):
+    """Bylines changed through `article.authors.add()/set()` (rows made in bulk, no post_save)."""
+    if not action.startswith("post_"):
+        return
+    if instance._meta.model_name == "article":
+        invalidate_on_commit(story(instance.pk), LISTINGS)
+    else:  # from the author's side (author.article_set.add()): the stories named
+        invalidate_on_commit(*(story(pk) for pk in pk_set or ()), LISTINGS)
+
+
 def tags_set_changed(sender, instance, action, pk_set=None, **kwargs):
     if not action.startswith("post_"):
         return
@@ -158,19 +167,30 @@ def _next_in_database():
 
 
 def _remember(value):
-    with contextlib.suppress(Exception):  # unreachable: asked again next time
+    if not pagecache.reachable():
+        return
+    try:
         pagecache.page_cache().set(
             NEXT_PUBLICATION_KEY, value, timeout=settings.PAGE_CACHE_TIMEOUT
         )
+    except Exception:
+        pagecache._failed("keeping the next publication")
+
+
+def _known():
+    if not pagecache.reachable():
+        return None
+    try:
+        return pagecache.page_cache().get(NEXT_PUBLICATION_KEY)
+    except Exception:
+        pagecache._failed("reading the next publication")
+        return None
 
 
 def next_publication():
     """Epoch seconds of the next scheduled story's time, or None: kept in the cache, looked
     up (one indexed query) when unknown or past."""
-    try:
-        cached = pagecache.page_cache().get(NEXT_PUBLICATION_KEY)
-    except Exception:
-        cached = None
+    cached = _known()
     if cached is None or (cached != "none" and cached <= pagecache.wall_time()):
         cached = _next_in_database()
         _remember(cached)
@@ -184,10 +204,7 @@ def schedule_may_have_changed():
     if not pagecache.shared():
         return
     value = _next_in_database()
-    try:
-        known = pagecache.page_cache().get(NEXT_PUBLICATION_KEY)
-    except Exception:
-        known = None
+    known = _known()
     if known not in (None, "none") and known > pagecache.wall_time():
         value = known if value == "none" else min(value, known)
     _remember(value)
@@ -218,4 +235,7 @@ def connect():
         for model in (Author, Tag, Image):
             signal.connect(named_thing_changed, sender=model, dispatch_uid=uid + model.__name__)
     m2m_changed.connect(tags_set_changed, sender=TaggedItem, dispatch_uid=uid + "tags-m2m")
+    m2m_changed.connect(
+        authors_set_changed, sender=Article.authors.through, dispatch_uid=uid + "authors-m2m"
+    )
     pagecache.register_next_change(next_publication)

@@ -43,14 +43,16 @@ import re
 import struct
 import threading
 import time
+import uuid
 import zlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -123,22 +125,51 @@ def tag_key(tag):
 
 def entry_key(request):
     """One entry per host, path and the query parameters a reader page reads."""
-    params = sorted(
-        (name, value)
-        for name, values in request.GET.lists()
-        if name in settings.PAGE_CACHE_QUERY_PARAMS
-        for value in values
-    )
-    raw = "\0".join([request.get_host(), request.path, repr(params)])
+    params = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    raw = "\0".join([release(), request.get_host(), request.path, repr(params)])
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+@functools.cache
+def release():
+    """What this code and its static files are: pages kept by an earlier release (naming its
+    fingerprinted CSS and scripts) are never served by this one. The staticfiles manifest
+    changes with every build of the static files; PAGE_CACHE_RELEASE can name a release."""
+    if settings.PAGE_CACHE_RELEASE:
+        return settings.PAGE_CACHE_RELEASE
+    try:
+        manifest = (Path(settings.STATIC_ROOT) / "staticfiles.json").read_bytes()
+    except (OSError, TypeError):
+        return "unbuilt"
+    return hashlib.sha256(manifest).hexdigest()[:16]
+
+
+def kept_query(request):
+    """The query the page is drawn from: only the parameters a reader page reads, whole
+    numbers where they are numbers, so that what is drawn is what is keyed (a tracking
+    parameter is neither a separate entry nor copied into the links of everyone's page)."""
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name not in settings.PAGE_CACHE_QUERY_PARAMS:
+            continue
+        for value in values:
+            if name == "q" or value.isascii() and value.isdigit():
+                kept.appendlist(name, value)
+    kept._mutable = False
+    return kept
 
 
 # Dependencies -------------------------------------------------------------------------------
 
 
+# Every kept page depends on this tag: stamping it (after a restore of the database, say)
+# makes every page stale at once.
+SITE = "site"
+
+
 def depends_on(request, *tags):
     """Say that the page drawn for `request` shows what `tags` name."""
-    request.__dict__.setdefault("_page_tags", set()).update(tags)
+    request.__dict__.setdefault("_page_tags", {SITE}).update(tags)
 
 
 def declared_tags(request):
@@ -354,6 +385,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.candidate(request):
             return self.get_response(request)
+        request.GET = kept_query(request)
         key = entry_key(request)
         try:
             store = page_cache()
@@ -406,14 +438,22 @@ class PageCacheMiddleware:
             return False
 
     def draw_once(self, request, cache, key, stale):
-        """Draw the page, one server at a time: the others wait for its copy (single flight)."""
+        """Draw the page, one server at a time: the others wait for its copy (single flight).
+
+        A waiter whose drawer kept nothing (the page changed while it was drawn) takes the lock
+        in turn, so a crowd never draws at once; the lock names its holder, so a drawer slower
+        than the lock's life never releases another's.
+        """
         lock = key + ":drawing"
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
         try:
-            won = cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS)
-            if not won:
-                waited = self.wait_for_copy(request, cache, key, lock)
+            while not (won := cache.add(lock, token, timeout=settings.PAGE_CACHE_LOCK_SECONDS)):
+                waited = self.wait_for_copy(request, cache, key, lock, deadline)
                 if waited is not None:
                     return waited
+                if time.monotonic() >= deadline:
+                    break  # waited long enough: draw it here
         except Exception:
             _failed("waiting for a page")
             return self.get_response(request)
@@ -431,11 +471,12 @@ class PageCacheMiddleware:
         finally:
             if won:
                 with contextlib.suppress(Exception):  # it lapses by itself
-                    cache.delete(lock)
+                    if cache.get(lock) == token:
+                        cache.delete(lock)
 
-    def wait_for_copy(self, request, cache, key, lock):
-        """The page another process is drawing, once kept; None to draw it here."""
-        deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
+    def wait_for_copy(self, request, cache, key, lock, deadline):
+        """The page another process is drawing, once kept; None when the lock is free again
+        (drawn but not kept) or the deadline has passed."""
         while time.monotonic() < deadline:
             time.sleep(LOCK_POLL_SECONDS)
             found = cache.get_many([key, lock])
@@ -443,7 +484,7 @@ class PageCacheMiddleware:
             if entry is not None and self.is_fresh(cache, entry):
                 return self.serve(request, entry, "wait")
             if lock not in found:
-                return None  # drawn but not kept (not public, changed meanwhile)
+                return None
         return None
 
     def store(self, request, response, cache, key):
@@ -464,8 +505,12 @@ class PageCacheMiddleware:
         parts, fills = split_volatile(response.content, fragments)
         now = wall_time()
         expires = now + settings.PAGE_CACHE_TIMEOUT
-        for next_change in _NEXT_CHANGE:
-            moment = next_change()
+        try:
+            moments = [next_change() for next_change in _NEXT_CHANGE]
+        except Exception:  # the database went away: keep nothing rather than guess
+            logger.warning("Next scheduled change unknown; page not kept", exc_info=True)
+            return
+        for moment in moments:
             if moment is not None:
                 expires = min(expires, moment)
         if expires <= now:

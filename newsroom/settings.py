@@ -301,6 +301,9 @@ PAGE_CACHE_KEEP = env.int("PAGE_CACHE_KEEP", default=3600)
 PAGE_CACHE_LOCK_SECONDS = env.int("PAGE_CACHE_LOCK_SECONDS", default=5)
 # The query parameters reader pages read; any other (utm_source=...) shares the page's entry.
 PAGE_CACHE_QUERY_PARAMS = ("page", "p", "q", "comments_page", "replyto")
+# Pages kept by another release are never served: by default a release is known by its static
+# files' manifest; set this (a version, a commit) to name it yourself.
+PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
 PAGE_CACHE_NEVER_PREFIXES = ("/admin/", "/preview/", "/comments/", "/healthz", "/static/")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

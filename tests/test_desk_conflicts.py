@@ -290,3 +290,22 @@ def test_the_migration_numbers_existing_revisions(story):
     )
     assert versions == [1, 2, 3]
     assert stored(story).version == 3
+
+
+def test_a_reporters_words_are_kept_when_an_editor_publishes_while_they_write(client):
+    from articles.models import EditorialNote
+
+    reporter = StaffFactory(username="rita", role="Reporters")
+    story = ArticleFactory(created_by=reporter, status=Article.Status.IN_REVIEW, publish_at=None)
+    client.force_login(reporter)
+    data = open_story(client, story)
+    data["body"] = "<p>Twenty minutes of new reporting.</p>"
+    workflow.publish(Article.objects.get(pk=story.pk), by=editor("eddie"))
+    response = client.post(change_url(story), data)
+    assert response.status_code == 302
+    assert response["Location"] == change_url(story)
+    assert Autosave.objects.filter(user=reporter, article=story).exists()
+    note = EditorialNote.objects.get(article=story)
+    assert "Twenty minutes of new reporting." in note.text and note.author == reporter
+    shown = client.get(change_url(story))
+    assert "your changes were not saved" in shown.content.decode()

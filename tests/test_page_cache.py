@@ -504,3 +504,31 @@ def test_a_tag_merge_shows_on_the_pages_of_the_stories_it_moved(client, paper, a
     )
     page = text(client.get(tagged_only_old.get_absolute_url()))
     assert "/tag/homes/" in page and "/tag/housing/" not in page
+
+
+def test_what_is_drawn_is_what_is_keyed(client, paper):
+    """A tracking parameter neither makes an entry of its own nor ends up in the links of
+    the page everyone gets; a reader parameter that is not a number is not one at all."""
+    for n in range(25):
+        ArticleFactory(section=paper[0].section, headline=f"Story {n}")
+    first = client.get("/section/politics/?utm_source=attacker&next=//evil.example")
+    assert "utm_source" not in text(first) and "evil.example" not in text(first)
+    assert client.get("/section/politics/")["X-Page-Cache"] == "hit"
+    assert client.get("/section/politics/?page=abc")["X-Page-Cache"] == "hit"
+
+
+def test_a_byline_added_through_the_manager_shows_at_once(client, paper):
+    story, _ = paper
+    url = story.get_absolute_url()
+    cached(client, url)
+    story.authors.add(AuthorFactory(name="Zelda Newname"))
+    assert "Zelda Newname" in text(client.get(url))
+
+
+def test_stamping_the_site_makes_every_page_stale(client, paper):
+    urls = [paper[0].get_absolute_url(), "/", "/feed/"]
+    for url in urls:
+        cached(client, url)
+    pagecache.invalidate(pagecache.SITE)
+    for url in urls:
+        assert client.get(url)["X-Page-Cache"] != "hit", url

@@ -51,7 +51,7 @@ def from_the_app(stack, path):
     """`path` at an address of its own (a query string nobody sent before, which the page
     cache keys on): neither nginx's micro-cache nor the app's page cache holds a copy to answer
     with, so the answer is drawn by the app, as it is now."""
-    return stack.url(f"{path}?comments_page=probe{secrets.token_hex(6)}")
+    return stack.url(f"{path}?comments_page={10**9 + secrets.randbelow(10**9)}")
 
 
 def warm_up(stack):

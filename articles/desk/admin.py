@@ -341,7 +341,9 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        kept = editing.keep_theirs(self, request, object_id)
+        kept = editing.keep_theirs(self, request, object_id) or editing.kept_when_locked_out(
+            self, request, object_id
+        )
         return kept or super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -182,3 +182,52 @@ def keep_theirs(model_admin, request, object_id):
         messages.SUCCESS,
     )
     return redirect("admin:articles_article_change", obj.pk)
+
+
+# What a refused save keeps in a note, as text (the body read as paragraphs).
+LOCKED_OUT_FIELDS = ("headline", "standfirst", "body")
+
+
+def kept_when_locked_out(model_admin, request, object_id):
+    """A save refused because the story left this person's hands while they wrote (an editor
+    published it or moved it to the trash): what they wrote is kept, as their autosave and as
+    an editorial note the desk can read and copy from, and they are told so: never a bare 403.
+    None when this is not that request."""
+    from articles.desk.diff import html_to_text
+    from articles.models import EditorialNote
+
+    if request.method != "POST" or object_id is None:
+        return None
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or model_admin.has_change_permission(request, obj):
+        return None
+    if not model_admin.has_view_permission(request, obj):
+        return None
+    autosave.store_post(request.user, obj, request.POST, conflicts.written_on(request.POST))
+    parts = []
+    for name in LOCKED_OUT_FIELDS:
+        sent = request.POST.get(name, "")
+        stored = getattr(obj, name) or ""
+        if sent.strip() and sent != stored:
+            text = html_to_text(sent) if name == "body" else sent
+            label = obj._meta.get_field(name).verbose_name
+            parts.append(f"{label}:\n{text}")
+    if parts:
+        EditorialNote.objects.create(
+            article=obj,
+            author=request.user,
+            text=_("Changes that could not be saved (the story had left the writer's hands):")
+            + "\n\n"
+            + "\n\n".join(parts),
+        )
+    messages.warning(
+        request,
+        _(
+            "This story changed while you were writing (it is now “%(status)s”) and you may no "
+            "longer change it, so your changes were not saved. They are kept in an editorial "
+            "note on the story, for you and the desk."
+        )
+        % {"status": obj.get_status_display()},
+    )
+    opts = model_admin.model._meta
+    return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))

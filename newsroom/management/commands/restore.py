@@ -4,7 +4,7 @@ import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom import backup
+from newsroom import backup, pagecache
 
 
 class Command(BaseCommand):
@@ -46,6 +46,8 @@ class Command(BaseCommand):
                 files, warning = backup.restore_media(manifest, work)
             except backup.BackupError as error:
                 raise CommandError(str(error)) from error
+        # Every page kept in the shared cache showed the database as it was: none is current.
+        pagecache.invalidate(pagecache.SITE)
         if warning:
             self.stderr.write(self.style.WARNING(warning))
         missing, unknown = backup.pending_migrations(manifest)
