@@ -88,3 +88,88 @@ def test_news_sitemap_is_capped(client, monkeypatch):
     for hours in range(5):
         ArticleFactory(publish_at=ago(hours=hours + 1))
     assert len(locations(xml(client, "/news-sitemap.xml"))) == 3
+
+
+# --- Split in files (the protocol's 50,000 addresses a file) ---------------------------------
+
+
+def test_sitemaps_split_at_the_protocols_limit():
+    assert sitemaps.SiteSitemap.limit == 50_000
+    for sitemap_class in sitemaps.SITEMAPS.values():
+        assert sitemap_class.limit == 50_000
+
+
+def test_story_files_hold_at_most_limit_addresses_and_the_index_lists_every_file(
+    client, monkeypatch
+):
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
+    stories = [ArticleFactory(publish_at=ago(hours=hours + 1)) for hours in range(5)]
+    ArticleFactory(noindex=True)
+    ArticleFactory(status=Article.Status.DRAFT)
+    files = [
+        location.removeprefix(settings.SITE_URL)
+        for location in locations(xml(client, "/sitemap.xml"), "sm:sitemap")
+        if "sitemap-stories" in location
+    ]
+    assert files == [
+        "/sitemap-stories.xml",
+        "/sitemap-stories.xml?p=2",
+        "/sitemap-stories.xml?p=3",
+    ]
+    listed = []
+    for url in files:
+        urls = locations(xml(client, url))
+        assert 1 <= len(urls) <= 2, url
+        listed += urls
+    # Oldest first, each story in exactly one file.
+    assert listed == [settings.SITE_URL + story.get_absolute_url() for story in stories]
+    for url in (
+        "/sitemap-stories.xml?p=4",
+        "/sitemap-stories.xml?p=0",
+        "/sitemap-stories.xml?p=x",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_story_file_is_a_range_of_ids_read_by_the_primary_key(client, monkeypatch):
+    """No COUNT and no OFFSET: a file costs the same at any depth of the archive."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
+    for hours in range(6):
+        ArticleFactory(publish_at=ago(hours=hours + 1))
+    for page in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/sitemap-stories.xml?p={page}").status_code == 200
+        sql = " ".join(query["sql"] for query in queries)
+        assert "OFFSET" not in sql and "COUNT(" not in sql.upper()
+        assert len(queries) <= 3  # the id range's ends, the stories, the newest change
+
+
+def test_new_stories_leave_the_older_files_as_they_were(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
+    for hours in range(3):
+        ArticleFactory(publish_at=ago(hours=10 - hours))
+    before = client.get("/sitemap-stories.xml").content
+    ArticleFactory()
+    assert client.get("/sitemap-stories.xml").content == before
+    assert len(locations(xml(client, "/sitemap-stories.xml?p=2"))) == 2
+
+
+def test_tag_and_author_sitemaps_split_too(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.TagSitemap, "limit", 1)
+    monkeypatch.setattr(sitemaps.AuthorSitemap, "limit", 1)
+    ArticleFactory(tags=["a", "b"], authors=[AuthorFactory(slug="x"), AuthorFactory(slug="y")])
+    files = locations(xml(client, "/sitemap.xml"), "sm:sitemap")
+    for name in ("tags", "authors"):
+        url = f"{settings.SITE_URL}/sitemap-{name}.xml"
+        assert [f for f in files if f.startswith(url)] == [url, f"{url}?p=2"]
+    assert locations(xml(client, "/sitemap-tags.xml?p=2")) == [f"{settings.SITE_URL}/tag/b/"]
+
+
+def test_story_addresses_are_what_get_absolute_url_gives(client):
+    """The sitemap builds addresses in bulk (StoryPaths): a Unicode slug is quoted the same."""
+    stories = [ArticleFactory(slug="plain-slug"), ArticleFactory(slug="çay-ve-şeker-عربي")]
+    urls = locations(xml(client, "/sitemap-stories.xml"))
+    assert urls == [settings.SITE_URL + story.get_absolute_url() for story in stories]
