@@ -42,6 +42,7 @@ from articles.models import (
     RelatedLink,
     Section,
 )
+from newsroom.changelists import LargeTableAdmin
 
 admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
 admin.site.site_title = admin.site.site_header
@@ -172,7 +173,7 @@ def bulk_action(move, description, permission, done_message):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline)
     fieldsets = (
