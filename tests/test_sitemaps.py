@@ -1,3 +1,4 @@
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -144,7 +145,8 @@ def test_a_story_file_is_a_range_of_ids_read_by_the_primary_key(client, monkeypa
             assert client.get(f"/sitemap-stories.xml?p={page}").status_code == 200
         sql = " ".join(query["sql"] for query in queries)
         assert "OFFSET" not in sql and "COUNT(" not in sql.upper()
-        assert len(queries) <= 3  # the id range's ends, the stories, the newest change
+        # The id range's ends, the stories, their newest change, the site's newest change.
+        assert len(queries) <= 4
 
 
 def test_new_stories_leave_the_older_files_as_they_were(client, monkeypatch):
@@ -173,3 +175,30 @@ def test_story_addresses_are_what_get_absolute_url_gives(client):
     stories = [ArticleFactory(slug="plain-slug"), ArticleFactory(slug="çay-ve-şeker-عربي")]
     urls = locations(xml(client, "/sitemap-stories.xml"))
     assert urls == [settings.SITE_URL + story.get_absolute_url() for story in stories]
+
+
+def test_files_are_what_djangos_sitemap_template_writes(client):
+    """render_urlset writes the <urlset> of django/contrib/sitemaps/templates/sitemap.xml."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    when = timezone.datetime(2024, 3, 31, 23, 30, tzinfo=datetime.UTC)
+    urls = [
+        {
+            "location": "https://x.test/a?b=1&c=2",
+            "lastmod": when,
+            "changefreq": "hourly",
+            "priority": "0.5",
+        },
+        {"location": "https://x.test/d", "lastmod": None, "changefreq": None, "priority": ""},
+    ]
+
+    def tree(text):
+        return [
+            (node.tag, (node.text or "").strip())
+            for node in ET.fromstring(text.encode()).iter()  # noqa: S314 - our own output
+        ]
+
+    ours = sitemaps.render_urlset(urls)
+    assert tree(ours) == tree(render_to_string("sitemap.xml", {"urlset": urls}))
+    assert "<lastmod>2024-04-01</lastmod>" in ours  # the site's time zone, like `date`
