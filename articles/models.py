@@ -426,6 +426,11 @@ class Article(models.Model):
                 condition=LIVE & Q(featured=True),
                 name="article_live_featured",
             ),
+            models.Index(  # date archives: a range of days
+                fields=["-pub_date", "-publish_at", "-id"],
+                condition=LIVE,
+                name="article_live_day",
+            ),
             models.Index(  # the news sitemap: the newest first publications
                 fields=["-first_published_at", "-id"],
                 condition=LIVE,

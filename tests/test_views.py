@@ -326,6 +326,24 @@ def test_section_tag_author_and_date_listings_show_only_their_published_stories(
     assert mine.headline not in html(client.get(f"/{day.year - 1}/"))
 
 
+def test_month_and_year_archives_run_from_their_first_day_to_their_last(client):
+    def on(year, month, day):
+        return ArticleFactory(
+            publish_at=timezone.make_aware(timezone.datetime(year, month, day, 23, 30))
+        )
+
+    november, new_year_eve, new_year = on(2023, 11, 30), on(2023, 12, 31), on(2024, 1, 1)
+    expected = {
+        "/2023/12/": [new_year_eve],
+        "/2024/01/": [new_year],
+        "/2023/11/": [november],
+        "/2023/": [new_year_eve, november],
+        "/2024/": [new_year],
+    }
+    for url, stories in expected.items():
+        assert list(client.get(url).context["articles"]) == stories, url
+
+
 def test_author_photo_is_shown_with_alt(client):
     author = AuthorFactory(slug="pic", photo=ImageFactory().file.name)
     page = html(client.get("/author/pic/"))

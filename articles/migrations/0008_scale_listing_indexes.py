@@ -49,6 +49,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='article',
+            index=models.Index(condition=models.Q(('status', 'published')), fields=['-pub_date', '-publish_at', '-id'], name='article_live_day'),
+        ),
+        migrations.AddIndex(
+            model_name='article',
             index=models.Index(condition=models.Q(('status', 'published')), fields=['-first_published_at', '-id'], name='article_live_first_published'),
         ),
         migrations.AddIndex(

@@ -373,11 +373,15 @@ class DateArchiveView(ArticleListMixin, ListView):
             span = {"pub_date": start}
         elif month:
             self.listing_title = f"Stories from {start:%B %Y}"
-            span = {"pub_date__year": year, "pub_date__month": month}
+            end = (start + datetime.timedelta(days=31)).replace(day=1)
+            span = {"pub_date__gte": start, "pub_date__lt": end}
         else:
             self.listing_title = f"Stories from {year}"
-            span = {"pub_date__year": year}
-        return super().get_queryset().filter(**span)
+            span = {"pub_date__gte": start, "pub_date__lt": start.replace(year=year + 1)}
+        # A range of days, in the order of the article_live_day index: with `pub_date__month`
+        # (an EXTRACT) or in publication-time order, a page of 2023 walked back through
+        # every story published since.
+        return super().get_queryset().filter(**span).order_by("-pub_date", "-publish_at", "-id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(listing_title=self.listing_title, **kwargs)
