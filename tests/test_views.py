@@ -342,6 +342,8 @@ def test_month_and_year_archives_run_from_their_first_day_to_their_last(client):
     }
     for url, stories in expected.items():
         assert list(client.get(url).context["articles"]) == stories, url
+    for url in ("/9999/", "/9999/12/", "/9999/12/31/"):  # the last year there is
+        assert client.get(url).status_code == 200, url
 
 
 def test_author_photo_is_shown_with_alt(client):

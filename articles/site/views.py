@@ -361,6 +361,14 @@ class AuthorView(ListingMixin, ListView):
         return Author.objects.all()
 
 
+def days_from(start, next_start):
+    """A pub_date range from `start` to the day before next_start(start) (none after 9999)."""
+    try:
+        return {"pub_date__gte": start, "pub_date__lt": next_start(start)}
+    except (OverflowError, ValueError):
+        return {"pub_date__gte": start}
+
+
 @method_decorator(public_cache, name="dispatch")
 class DateArchiveView(ArticleListMixin, ListView):
     """`/YYYY/`, `/YYYY/MM/` and `/YYYY/MM/DD/`: stories by first-publication date."""
@@ -373,11 +381,10 @@ class DateArchiveView(ArticleListMixin, ListView):
             span = {"pub_date": start}
         elif month:
             self.listing_title = f"Stories from {start:%B %Y}"
-            end = (start + datetime.timedelta(days=31)).replace(day=1)
-            span = {"pub_date__gte": start, "pub_date__lt": end}
+            span = days_from(start, lambda day: (day + datetime.timedelta(days=31)).replace(day=1))
         else:
             self.listing_title = f"Stories from {year}"
-            span = {"pub_date__gte": start, "pub_date__lt": start.replace(year=year + 1)}
+            span = days_from(start, lambda day: day.replace(year=day.year + 1))
         # A range of days, in the order of the article_live_day index: with `pub_date__month`
         # (an EXTRACT) or in publication-time order, a page of 2023 walked back through
         # every story published since.
