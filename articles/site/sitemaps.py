@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db.models import CharField, Exists, Max, Min, OuterRef
 from django.db.models.functions import Cast, Greatest, TruncDate
 from django.http import Http404, HttpResponse
@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, Author, Section
 from articles.site.views import stories_changed_at
@@ -168,6 +169,25 @@ def latest_story_change():
     return max((moment for moment in latest.values() if moment), default=None)
 
 
+class OneFilePaginator(Paginator):
+    """Django's paginator, which first asks whether the whole table fits one file: then the
+    file is the one page, and the rows a reader may see (each found by a story) are not
+    counted for the index."""
+
+    def __init__(self, object_list, per_page, table_rows):
+        super().__init__(object_list, per_page)
+        self.fits_one_file = table_rows.count() <= per_page
+
+    @cached_property
+    def num_pages(self):
+        return 1 if self.fits_one_file else super().num_pages
+
+    def page(self, number):
+        if not self.fits_one_file:
+            return super().page(number)
+        return self._get_page(self.object_list, self.validate_number(number), self)
+
+
 class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
 
@@ -182,6 +202,10 @@ class TagSitemap(SiteSitemap):
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})
 
+    @property
+    def paginator(self):
+        return OneFilePaginator(self._items(), self.limit, Tag.objects.all())
+
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
@@ -190,6 +214,10 @@ class AuthorSitemap(SiteSitemap):
             author=OuterRef("pk"), article__in=indexable_stories()
         )
         return Author.objects.filter(Exists(bylines)).order_by("name")
+
+    @property
+    def paginator(self):
+        return OneFilePaginator(self._items(), self.limit, Author.objects.all())
 
 
 def render_urlset(urls):
