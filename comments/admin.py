@@ -53,17 +53,9 @@ def status_counts(request=None):
     """
     if request is not None and hasattr(request, "_comment_counts"):
         return request._comment_counts
-    estimates = {
-        **{f"status={k}": v for k, v in column_estimates(Comment, "status").items()},
-        **{f"reported={k}": v for k, v in column_estimates(Comment, "reported").items()},
-    }
-    estimated = {
-        "pending": estimates.get("status=pending"),
-        "reported": estimates.get("reported=t"),
-        "approved": estimates.get("status=approved"),
-        "rejected": estimates.get("status=rejected"),
-        "spam": estimates.get("status=spam"),
-    }
+    statuses = column_estimates(Comment, "status")
+    estimated = {key: statuses.get(key) for key in QUEUE_FILTERS}
+    estimated["reported"] = column_estimates(Comment, "reported").get("t")  # PostgreSQL's true
     counts = {
         key: Estimate(rows)
         for key, rows in estimated.items()
