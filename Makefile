@@ -10,7 +10,7 @@ SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check bench clean backup restore
+.PHONY: help run test lint format check bench bench-scale clean backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) with the job worker (HOST=, PORT=)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   - ruff lint + format check, djLint on templates"
 	@echo "make format - apply ruff format and fixes"
 	@echo "make check  - Django system checks and makemigrations --check"
+	@echo "make bench-scale - every kind of page at 1,000 and at 100,000 stories, p50/p95 side by side (~15 min; BENCH_SCALE_ARGS=\"--stories 20000\")"
 	@echo "make backup - one archive of the database and media in BACKUP_DIR (default backups/)"
 	@echo "make restore FILE=backups/newsroom-...tar.gz - put a backup back (asks first)"
 
@@ -60,6 +61,11 @@ check: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/bench.py
+
+# Throwaway databases of 1,000 and 100,000 stories (BENCH_ADMIN_URL), filled with COPY, served
+# by gunicorn with DEBUG off; BENCH_SCALE_ARGS passes options (--stories, --requests, --keep...).
+bench-scale: $(VENV)/.dev-installed
+	$(BIN)/python scripts/bench_scale.py $(BENCH_SCALE_ARGS)
 
 # BACKUP_ARGS / RESTORE_ARGS pass options, e.g. BACKUP_ARGS="--keep-days 14".
 backup: $(VENV)/.run-installed

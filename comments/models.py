@@ -40,7 +40,8 @@ class CommentQuerySet(models.QuerySet):
                 Comment.objects.filter(email=OuterRef("email"), status=status)
                 .order_by()
                 .values("email")
-                .annotate(n=Count("pk"))
+                # COUNT(*), not COUNT(id): counted from the (email, status) index alone.
+                .annotate(n=Count("*"))
                 .values("n")
             )
             annotations[f"history_{status}"] = Coalesce(
@@ -119,6 +120,20 @@ class Comment(models.Model):
         permissions = [("moderate_comment", _("Can approve, reject and mark comments as spam"))]
         indexes = [
             models.Index(fields=["article", "status", "created"], name="comment_story_status"),
+            # The moderation queues read the oldest first, and count, from these small sets:
+            # a few entries of an index each, however many comments are decided.
+            models.Index(
+                fields=["created", "id"],
+                condition=models.Q(status="pending"),
+                name="comment_pending_queue",
+            ),
+            models.Index(
+                fields=["created", "id"],
+                condition=models.Q(reported=True),
+                name="comment_reported_queue",
+            ),
+            # A commenter's history (with_history): counted from the index alone.
+            models.Index(fields=["email", "status"], name="comment_email_status"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["submission_key"], name="one_comment_a_submission")
@@ -248,7 +263,7 @@ def approved_count():
         .filter(article=OuterRef("pk"))
         .order_by()
         .values("article")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # from the comment_story_status index alone
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), Value(0))

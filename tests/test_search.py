@@ -104,6 +104,40 @@ def test_headline_match_outranks_body_match(client):
 
 
 @pytest.mark.postgres
+def test_a_common_word_ranks_the_newest_matches_only_and_says_so(client, monkeypatch):
+    """Ranking reads every match: a word in most stories is ranked among the newest few."""
+    from tests.reader_data import ago
+
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    old_headline = ArticleFactory(headline="Budget budget budget", publish_at=ago(days=9))
+    newest = [
+        ArticleFactory(headline=headline, standfirst="", body=body, publish_at=ago(hours=hours))
+        for headline, body, hours in [
+            ("Roads reopen", "<p>The budget for roads.</p>", 1),
+            ("Budget approved", "<p>Money.</p>", 2),
+            ("Schools", "<p>A budget for schools.</p>", 3),
+        ]
+    ]
+    response, found = results(client, "budget")
+    assert found[0] == "Budget approved"  # ranked: the headline match first
+    assert sorted(found) == sorted(story.headline for story in newest)  # the newest three
+    assert old_headline.headline not in found  # the best match of all, but older
+    summary = " ".join(response.content.decode().split())
+    assert "At least 3 stories found for “budget”: the best matches among the newest 3." in summary
+    _r, found = results(client, "budget approved")
+    assert found == [newest[1].headline]  # a narrower search still finds its stories
+
+
+@pytest.mark.postgres
+def test_a_rarer_word_says_how_many_it_found(client, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    ArticleFactory(headline="Budget approved")
+    response, _found = results(client, "budget")
+    summary = " ".join(response.content.decode().split())
+    assert "1 story found for “budget”." in summary and "At least" not in summary
+
+
+@pytest.mark.postgres
 def test_prefix_stemming_and_phrases(client):
     ArticleFactory(headline="Councillors meet", body="<p>A housing plan was agreed.</p>")
     ArticleFactory(headline="Plan for housing", body="<p>Plan first, housing later.</p>")

@@ -110,6 +110,21 @@ def test_related_articles_curated_first_then_most_shared_tags_newest_first(clien
     assert page.index(curated_1.headline) < page.index(three_tags.headline)
 
 
+def test_related_stories_come_from_each_tags_newest(client, monkeypatch):
+    """A popular tag's archive is not counted through: each tag offers its RELATED_POOL newest,
+    so a rarer tag's older match still comes, and the popular tag's old ones do not."""
+    from articles.site import views
+
+    monkeypatch.setattr(views, "RELATED_POOL", 3)
+    story = ArticleFactory(tags=["popular", "rare"], publish_at=ago(hours=1))
+    newer = [ArticleFactory(tags=["popular"], publish_at=ago(hours=h)) for h in (2, 3)]
+    both_old = ArticleFactory(tags=["popular", "rare"], publish_at=ago(days=400))
+    too_old = ArticleFactory(tags=["popular"], publish_at=ago(days=30))
+    related = client.get(story.get_absolute_url()).context["related"]
+    assert related == [both_old, *newer]
+    assert too_old not in related
+
+
 def test_related_fills_from_tags_when_nothing_is_curated(client):
     story = ArticleFactory(tags=["x"])
     other = ArticleFactory(tags=["x"])
@@ -265,6 +280,23 @@ def test_home_lead_top_stories_and_latest_per_section(client):
     assert "Top stories" in page and ">Sport</a>" in page
 
 
+def test_home_latest_per_section_are_each_sections_newest_not_shown_above(client):
+    sections = [SectionFactory(slug=slug, order=i) for i, slug in enumerate(["a", "b", "c"])]
+    stories = {
+        section: [
+            ArticleFactory(section=section, publish_at=ago(minutes=10 * i + n)) for i in range(8)
+        ]
+        for n, section in enumerate(sections)
+    }
+    ArticleFactory(section=sections[2], status=Article.Status.DRAFT, publish_at=None)
+    response = client.get("/")
+    shown = {response.context["lead"], *response.context["top_stories"]}
+    latest = dict(response.context["sections"])
+    for section, made in stories.items():
+        assert latest[section] == [story for story in made if story not in shown][:4]
+    assert list(latest) == sections
+
+
 def test_home_without_featured_story_leads_with_the_top_story(client):
     first = ArticleFactory(priority=5)
     ArticleFactory()
@@ -292,6 +324,26 @@ def test_section_tag_author_and_date_listings_show_only_their_published_stories(
         assert response.status_code == 200
         assert mine.headline in html(response) and hidden.headline not in html(response)
     assert mine.headline not in html(client.get(f"/{day.year - 1}/"))
+
+
+def test_month_and_year_archives_run_from_their_first_day_to_their_last(client):
+    def on(year, month, day):
+        return ArticleFactory(
+            publish_at=timezone.make_aware(timezone.datetime(year, month, day, 23, 30))
+        )
+
+    november, new_year_eve, new_year = on(2023, 11, 30), on(2023, 12, 31), on(2024, 1, 1)
+    expected = {
+        "/2023/12/": [new_year_eve],
+        "/2024/01/": [new_year],
+        "/2023/11/": [november],
+        "/2023/": [new_year_eve, november],
+        "/2024/": [new_year],
+    }
+    for url, stories in expected.items():
+        assert list(client.get(url).context["articles"]) == stories, url
+    for url in ("/9999/", "/9999/12/", "/9999/12/31/"):  # the last year there is
+        assert client.get(url).status_code == 200, url
 
 
 def test_author_photo_is_shown_with_alt(client):

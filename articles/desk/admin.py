@@ -52,6 +52,7 @@ from articles.models import (
     RelatedLink,
     Section,
 )
+from newsroom.changelists import LargeTableAdmin
 
 admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
 admin.site.site_title = admin.site.site_header
@@ -148,7 +149,7 @@ def bulk_action(move, description, permission, done_message):
 
 
 @admin.register(Article)
-class ArticleAdmin(SchedulingAdmin, StoryListAdmin, SimpleHistoryAdmin):
+class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = (ArticleAuthorInline, RelatedLinkInline, CorrectionInline, notes.EditorialNoteInline)
     fieldsets = (

@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from articles.models import SEARCH_CONFIG, Article
 
 MAX_QUERY_LENGTH = 200
+# At most this many of the newest matching stories are ranked (and counted): see search().
+CANDIDATES = 1000
 MAX_TERMS = 12
 MIN_PREFIX_LENGTH = 3
 
@@ -91,7 +93,12 @@ def clean_query(text):
 
 
 def search(parsed, queryset=None):
-    """Published stories matching `parsed`, best first, each with an `excerpt` (safe HTML)."""
+    """Published stories matching `parsed`, best first, each with an `excerpt` (safe HTML).
+
+    On PostgreSQL, the best first among the CANDIDATES newest matches: a word in most stories
+    costs what a rarer one does, and a reader looking for "council" gets this year's best
+    matches rather than the best of twenty years. The search page says when it is so.
+    """
     queryset = Article.objects.published().for_listing() if queryset is None else queryset
     queryset = queryset.defer("search_vector")
     if connection.vendor == "postgresql":
@@ -99,10 +106,23 @@ def search(parsed, queryset=None):
     return _search_fallback(parsed, queryset)
 
 
+def capped(found):
+    """Whether `found` results are the CANDIDATES newest of more (the search page says so)."""
+    return connection.vendor == "postgresql" and found >= CANDIDATES
+
+
 def _search_postgresql(parsed, queryset):
+    """The best matches among the CANDIDATES newest: ranking reads every match's vector, and a
+    common word matches most of the archive. The newest matches are found walking the
+    publication-time index (or, for a rare word, from the GIN index: the planner chooses)."""
     query = SearchQuery(parsed.tsquery(), search_type="raw", config=SEARCH_CONFIG)
-    return (
+    newest = (
         queryset.filter(search_vector=query)
+        .order_by("-publish_at", "-id")
+        .values("pk")[:CANDIDATES]
+    )
+    return (
+        queryset.filter(pk__in=newest)
         .annotate(
             rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
             excerpt_source=SearchHeadline(

@@ -5,11 +5,13 @@ cards is shaped by `for_listing()`. Public pages go through `newsroom.http.publi
 """
 
 import datetime
+import operator
+from functools import reduce
 from urllib.parse import quote
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count, F, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -24,11 +26,13 @@ from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
 from articles.site import jsonld
 from articles.site import search as reader_search
+from articles.site.paging import ListingPaginator
 from newsroom import site_url
 from newsroom.http import private_page, public_cache, set_last_modified
 from newsroom.pagecache import depends_on
 
 RELATED_LIMIT = 5
+RELATED_POOL = 100
 TOP_STORIES = 6
 LATEST_PER_SECTION = 4
 
@@ -61,7 +65,10 @@ def story_queryset(queryset):
 def related_stories(article, limit=RELATED_LIMIT, curated=None):
     """Curated links first (in the editor's order), then stories sharing the most tags.
 
-    Only published stories, never the story itself; two queries whatever the numbers.
+    Only published stories, never the story itself; two queries whatever the numbers. The
+    stories sharing tags are looked for among the RELATED_POOL newest of each tag: a tag on
+    a fifth of the archive would otherwise have every one of its stories counted, on every
+    story page that carries it.
     `curated` (stories, in order) stands in for the stored links: the desk's preview of a
     form not saved yet (articles.desk.preview).
     """
@@ -82,13 +89,26 @@ def related_stories(article, limit=RELATED_LIMIT, curated=None):
     if len(curated) < limit and tag_ids:
         curated += (
             Article.objects.published()
-            .filter(tags__in=tag_ids)
+            .filter(newest_of_each(tag_ids), tags__in=tag_ids)
             .exclude(pk__in=[article.pk, *(story.pk for story in curated)])
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-publish_at", "-pk")
             .only(*light)[: limit - len(curated)]
         )
     return curated
+
+
+def newest_of_each(tag_ids):
+    """A filter: the story is among the RELATED_POOL newest published stories of one of the tags.
+
+    One subquery a tag, each a short walk down the publication-time index; on PostgreSQL
+    they are one UNION ALL (an OR of IN subqueries would be checked against every story).
+    """
+    newest = Article.objects.published().order_by("-publish_at", "-pk").values("pk")
+    each = [newest.filter(tags=tag_id)[:RELATED_POOL] for tag_id in tag_ids]
+    if connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=each[0].union(*each[1:], all=True))
+    return reduce(operator.or_, (Q(pk__in=subquery) for subquery in each))
 
 
 def share_links(article):
@@ -229,6 +249,7 @@ class ArticleListMixin:
     """What every story listing shares: published stories in card shape, paginated, cached."""
 
     paginate_by = 20
+    paginator_class = ListingPaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     feed_url = None
@@ -245,6 +266,22 @@ class ArticleListMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(feed_url=self.feed_url, **kwargs)
+
+
+def newest_by_section(shown, per_section=LATEST_PER_SECTION):
+    """The ids of each section's newest stories, leaving out `shown`: one query, in which each
+    story is one short probe of the section's index (article_live_section), however long the
+    section's archive. A window over every story ranked the whole archive to keep 80 rows."""
+    newest = (
+        Article.objects.published()
+        .filter(section=OuterRef("pk"))
+        .exclude(pk__in=shown)
+        .order_by("-publish_at", "-pk")
+        .values("pk")
+    )
+    picks = {f"story_{n}": Subquery(newest[n : n + 1]) for n in range(per_section)}
+    rows = Section.objects.annotate(**picks).values_list(*picks)
+    return [pk for row in rows for pk in row if pk is not None]
 
 
 @method_decorator(public_cache, name="dispatch")
@@ -267,16 +304,9 @@ class HomeView(TemplateView):
             lead = top.pop(0)
         shown = [story.pk for story in [lead, *top] if story]
         latest = list(
-            plain.exclude(pk__in=shown)
-            .annotate(
-                rank_in_section=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("publish_at").desc(), F("pk").desc()],
-                )
+            plain.filter(pk__in=newest_by_section(shown)).order_by(
+                "section__order", "section__name", "-publish_at", "-pk"
             )
-            .filter(rank_in_section__lte=LATEST_PER_SECTION)
-            .order_by("section__order", "section__name", "-publish_at", "-pk")
         )
         everything = [story for story in [lead, *top, *latest] if story]
         prefetch_related_objects(everything, *Article.objects.card_prefetches())
@@ -365,6 +395,14 @@ class AuthorView(ListingMixin, ListView):
         return Author.objects.all()
 
 
+def days_from(start, next_start):
+    """A pub_date range from `start` to the day before next_start(start) (none after 9999)."""
+    try:
+        return {"pub_date__gte": start, "pub_date__lt": next_start(start)}
+    except (OverflowError, ValueError):
+        return {"pub_date__gte": start}
+
+
 @method_decorator(public_cache, name="dispatch")
 class DateArchiveView(ArticleListMixin, ListView):
     """`/YYYY/`, `/YYYY/MM/` and `/YYYY/MM/DD/`: stories by first-publication date."""
@@ -377,11 +415,14 @@ class DateArchiveView(ArticleListMixin, ListView):
             span = {"pub_date": start}
         elif month:
             self.listing_title = f"Stories from {start:%B %Y}"
-            span = {"pub_date__year": year, "pub_date__month": month}
+            span = days_from(start, lambda day: (day + datetime.timedelta(days=31)).replace(day=1))
         else:
             self.listing_title = f"Stories from {year}"
-            span = {"pub_date__year": year}
-        return super().get_queryset().filter(**span)
+            span = days_from(start, lambda day: day.replace(year=day.year + 1))
+        # A range of days, in the order of the article_live_day index: with `pub_date__month`
+        # (an EXTRACT) or in publication-time order, a page of 2023 walked back through
+        # every story published since.
+        return super().get_queryset().filter(**span).order_by("-pub_date", "-publish_at", "-id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(listing_title=self.listing_title, **kwargs)
@@ -408,6 +449,9 @@ class SearchView(ArticleListMixin, ListView):
             problem=self.problem,
             **kwargs,
         )
+        paginator = context["paginator"]
+        context["candidates"] = reader_search.CANDIDATES
+        context["capped"] = paginator is not None and reader_search.capped(paginator.count)
         for article in context["object_list"]:
             article.excerpt = reader_search.excerpt(article)
         return context
