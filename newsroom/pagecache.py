@@ -145,16 +145,13 @@ def release():
 
 
 def kept_query(request):
-    """The query the page is drawn from: only the parameters a reader page reads, whole
-    numbers where they are numbers, so that what is drawn is what is keyed (a tracking
-    parameter is neither a separate entry nor copied into the links of everyone's page)."""
+    """The query the page is drawn from: only the parameters a reader page reads, so that
+    what is drawn is what is keyed (a tracking parameter is neither a separate entry nor
+    copied into the links of everyone's page)."""
     kept = QueryDict(mutable=True)
     for name, values in request.GET.lists():
-        if name not in settings.PAGE_CACHE_QUERY_PARAMS:
-            continue
-        for value in values:
-            if name == "q" or value.isascii() and value.isdigit():
-                kept.appendlist(name, value)
+        if name in settings.PAGE_CACHE_QUERY_PARAMS:
+            kept.setlist(name, values)
     kept._mutable = False
     return kept
 

@@ -180,6 +180,6 @@ def test_conflict_page_query_budget(client, django_assert_max_num_queries):
     data = open_story(client, story)
     story.headline = "Saved meanwhile"
     story.save()
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(32):
         response = client.post(change_url(story), data)
     assert response.context["adminform"].form.conflict is not None

@@ -201,7 +201,11 @@ def kept_when_locked_out(model_admin, request, object_id):
     obj = model_admin.get_object(request, unquote(object_id))
     if obj is None or model_admin.has_change_permission(request, obj):
         return None
-    if not model_admin.has_view_permission(request, obj):
+    # Only the story's own writer, who could change it when they opened it: anyone else
+    # posting to a story not theirs is refused (403) as before, and keeps nothing.
+    if obj.created_by_id != request.user.pk or not request.user.has_perm(
+        "articles.change_article"
+    ):
         return None
     autosave.store_post(request.user, obj, request.POST, conflicts.written_on(request.POST))
     parts = []
