@@ -76,6 +76,12 @@ def register_next_change(function):
         _NEXT_CHANGE.append(function)
 
 
+def next_change():
+    """The wall time of the next scheduled change readers will see, or None."""
+    moments = [moment for function in _NEXT_CHANGE if (moment := function()) is not None]
+    return min(moments, default=None)
+
+
 def wall_time():
     """Epoch seconds, from Django's clock (which tests move)."""
     return timezone.now().timestamp()
