@@ -5,6 +5,7 @@ cards is shaped by `for_listing()`. Public pages go through `newsroom.http.publi
 """
 
 import datetime
+import functools
 from urllib.parse import quote
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -22,9 +23,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import cache as page_tags
 from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section
-from articles.site import jsonld
+from articles.site import jsonld, kept
 from articles.site import search as reader_search
-from newsroom import site_url
+from newsroom import fragments, site_url
 from newsroom.http import private_page, public_cache, set_last_modified
 from newsroom.pagecache import depends_on
 
@@ -52,18 +53,21 @@ def story_queryset(queryset):
     )
 
 
+# The columns a related link shows (and its Last-Modified reads).
+RELATED_FIELDS = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
+
+
 def related_stories(article, limit=RELATED_LIMIT):
     """Curated links first (in the editor's order), then stories sharing the most tags.
 
     Only published stories, never the story itself; two queries whatever the numbers.
     """
-    light = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
     curated = list(
         Article.objects.published()
         .filter(linked_from__article=article)
         .exclude(pk=article.pk)
         .order_by("linked_from__order", "linked_from__pk")
-        .only(*light)[:limit]
+        .only(*RELATED_FIELDS)[:limit]
     )
     tag_ids = [tag.pk for tag in article.tags.all()]
     if len(curated) < limit and tag_ids:
@@ -73,7 +77,7 @@ def related_stories(article, limit=RELATED_LIMIT):
             .exclude(pk__in=[article.pk, *(story.pk for story in curated)])
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-publish_at", "-pk")
-            .only(*light)[: limit - len(curated)]
+            .only(*RELATED_FIELDS)[: limit - len(curated)]
         )
     return curated
 
@@ -130,16 +134,20 @@ class StoryMixin:
     context_object_name = "article"
     template_name = "articles/article_detail.html"
     preview = False
+    related = None  # drawn or kept by get_object()
+    kept_blocks = {}  # the page's own blocks kept as fragments (the published story's only)
 
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
             preview=self.preview,
-            related=related_stories(article),
+            related=self.related if self.related is not None else related_stories(article),
             share_links=share_links(article),
-            structured_data=jsonld.story_graph(article),
+            # Made when drawn: not when the head is kept (articles.site.kept.story_blocks).
+            structured_data=functools.partial(jsonld.story_graph, article),
             canonical=jsonld.canonical_url(article),
             share_image=jsonld.share_image(article),
+            **self.kept_blocks,
             **{
                 key: value
                 for builder in STORY_CONTEXT
@@ -159,7 +167,14 @@ class ArticleDetailView(StoryMixin, DetailView):
     def get_object(self, queryset=None):
         k = self.kwargs
         where = {"pub_date": parse_date(k["year"], k["month"], k["day"]), "slug": k["slug"]}
-        article = self.get_queryset().filter(**where).first()
+        article = self.get_queryset().prefetch_related(None).filter(**where).first()
+        if article is not None:
+            # The stamps of what this page keeps as fragments, in one read of the cache.
+            fragments.preload(self.request, page_tags.NAV, *kept.page_tags_of(article))
+            # Authors, tags, corrections and related stories, and the drawn story: from what
+            # the page keeps (articles.site.kept).
+            self.related = kept.story_extras(self.request, article)
+            self.kept_blocks = kept.story_blocks(self.request, article)
         if article is None and self.request.user.has_perm("articles.view_article"):
             staff_view = stories_visible_to(self.request.user, Article.objects.for_listing())
             article = story_queryset(staff_view).filter(**where).first()

@@ -1,0 +1,101 @@
+"""What a story page keeps between renders (newsroom.fragments): the authors, tags and
+corrections it shows and its related stories, in one fragment keyed by the story's stamp
+(bylines, tags, corrections and curated links are its parts: articles.cache) and checked, on
+every read, against the stamps of what it shows: each author and tag, the published stories
+carrying its tags (`tagged:<tag>`, from which the related list is filled) and each related
+story. Those are the dependency tags the page itself declares (articles.cache.story_page), so
+the fragment is never staler than a page the page cache would serve. It is not kept past the
+next scheduled publication, which may add a story to the related list.
+"""
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import prefetch_related_objects
+from taggit.models import Tag
+
+from articles import cache as page_tags
+from articles.models import Article, Author, Correction
+from newsroom.fragments import Fragment
+
+# What a story page prefetches of its story, and what the rows are.
+PARTS = {"authors": Author, "tags": Tag, "corrections": Correction}
+
+
+def attnames(model, only=None):
+    """The model's column attributes, in the order Model.from_db() takes their values."""
+    return [f.attname for f in model._meta.concrete_fields if only is None or f.attname in only]
+
+
+def rows(objects, names):
+    return [tuple(getattr(obj, name) for name in names) for obj in objects]
+
+
+def instances(model, names, values):
+    return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in values]
+
+
+def story_extras(request, article):
+    """Give `article` its authors (in byline order), tags and corrections as a prefetch would,
+    and return its related stories (views.related_stories): from the fragment, or in five
+    queries."""
+    from articles.site import views  # which imports this module
+
+    fragment = Fragment(
+        "story-extras",
+        [page_tags.story(article.pk)],
+        article.pk,
+        views.RELATED_LIMIT,
+        request=request,
+        follows_schedule=True,
+    )
+    related_names = attnames(Article, views.RELATED_FIELDS)
+    kept = fragment.get()
+    if kept is not None:
+        cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, model in PARTS.items():
+            queryset = getattr(article, name).all()  # the relation, not evaluated
+            queryset._result_cache = instances(model, attnames(model), kept[name])
+            queryset._prefetch_done = True
+            cache[name] = queryset
+        return instances(Article, related_names, kept["related"])
+    prefetch_related_objects([article], *Article.objects.card_prefetches(), *PARTS)
+    parts = {name: list(getattr(article, name).all()) for name in PARTS}
+    related = views.related_stories(article)
+    fragment.set(
+        {
+            **{name: rows(parts[name], attnames(model)) for name, model in PARTS.items()},
+            "related": rows(related, related_names),
+        },
+        shows=[
+            *(f"author:{author.pk}" for author in parts["authors"]),
+            *(f"tag:{tag.pk}" for tag in parts["tags"]),
+            *(page_tags.tagged(tag.pk) for tag in parts["tags"]),
+            *(page_tags.story(story.pk) for story in related),
+        ],
+    )
+    return related
+
+
+def page_tags_of(article):
+    """The tags of what a story page's own blocks show, besides its authors and tags."""
+    return [
+        page_tags.story(article.pk),
+        page_tags.discussion(article.pk),  # the comment count beside the byline
+        f"section:{article.section_id}",
+        *([f"image:{article.lead_image_id}"] if article.lead_image_id else []),
+    ]
+
+
+def story_blocks(request, article):
+    """The fragments of the story page's head (meta tags, structured data) and of the story
+    itself (the article element), for `{% fragment %}`: keyed by the stamps of the story, its
+    comment block, section and lead image, checked against its authors' and tags'. Call after
+    story_extras(), which gave `article` its authors and tags."""
+    shows = [
+        *(f"author:{author.pk}" for author in article.authors.all()),
+        *(f"tag:{tag.pk}" for tag in article.tags.all()),
+    ]
+    tags = page_tags_of(article)
+    return {
+        name: Fragment(name, tags, article.pk, request=request, shows=shows)
+        for name in ("story_head", "story_body")
+    }
