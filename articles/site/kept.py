@@ -13,8 +13,8 @@ from django.db.models import prefetch_related_objects
 from taggit.models import Tag
 
 from articles import cache as page_tags
-from articles.models import Article, Author, Correction
-from newsroom.fragments import Fragment
+from articles.models import Article, ArticleQuerySet, Author, Correction
+from newsroom.fragments import Fragment, fetch
 
 # What a story page prefetches of its story, and what the rows are.
 PARTS = {"authors": Author, "tags": Tag, "corrections": Correction}
@@ -33,13 +33,26 @@ def instances(model, names, values):
     return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in values]
 
 
-def story_extras(request, article):
+def page_tags_of(article):
+    """The tags of what a story page's own blocks show, besides its authors and tags."""
+    return [
+        page_tags.story(article.pk),
+        page_tags.discussion(article.pk),  # the comment count beside the byline
+        f"section:{article.section_id}",
+        *([f"image:{article.lead_image_id}"] if article.lead_image_id else []),
+    ]
+
+
+def story_fragments(request, article):
     """Give `article` its authors (in byline order), tags and corrections as a prefetch would,
-    and return its related stories (views.related_stories): from the fragment, or in five
-    queries."""
+    and return its related stories (views.related_stories) and the fragments of the page's head
+    (meta tags, structured data) and of the story itself (the article element), for
+    `{% fragment %}`: keyed by the stamps of the story, its comment block (the count beside the
+    byline), section and lead image, checked against its authors' and tags'. All three are read
+    in two round trips; drawn, the extras take five queries."""
     from articles.site import views  # which imports this module
 
-    fragment = Fragment(
+    extras = Fragment(
         "story-extras",
         [page_tags.story(article.pk)],
         article.pk,
@@ -47,6 +60,25 @@ def story_extras(request, article):
         request=request,
         follows_schedule=True,
     )
+    blocks = {
+        name: Fragment(name, page_tags_of(article), article.pk, request=request)
+        for name in ("story_head", "story_body")
+    }
+    changes = Fragment("story-changes", page_tags_of(article), article.pk, request=request)
+    fetch(extras, changes, *blocks.values())
+    related = story_extras(extras, article)
+    contributed_changes(changes, article)
+    for block in blocks.values():
+        block.shows = [
+            *(f"author:{author.pk}" for author in article.authors.all()),
+            *(f"tag:{tag.pk}" for tag in article.tags.all()),
+        ]
+    return related, blocks
+
+
+def story_extras(fragment, article):
+    from articles.site import views
+
     related_names = attnames(Article, views.RELATED_FIELDS)
     kept = fragment.get()
     if kept is not None:
@@ -75,27 +107,16 @@ def story_extras(request, article):
     return related
 
 
-def page_tags_of(article):
-    """The tags of what a story page's own blocks show, besides its authors and tags."""
-    return [
-        page_tags.story(article.pk),
-        page_tags.discussion(article.pk),  # the comment count beside the byline
-        f"section:{article.section_id}",
-        *([f"image:{article.lead_image_id}"] if article.lead_image_id else []),
-    ]
-
-
-def story_blocks(request, article):
-    """The fragments of the story page's head (meta tags, structured data) and of the story
-    itself (the article element), for `{% fragment %}`: keyed by the stamps of the story, its
-    comment block, section and lead image, checked against its authors' and tags'. Call after
-    story_extras(), which gave `article` its authors and tags."""
-    shows = [
-        *(f"author:{author.pk}" for author in article.authors.all()),
-        *(f"tag:{tag.pk}" for tag in article.tags.all()),
-    ]
-    tags = page_tags_of(article)
-    return {
-        name: Fragment(name, tags, article.pk, request=request, shows=shows)
-        for name in ("story_head", "story_body")
-    }
+def contributed_changes(fragment, article):
+    """Give `article` the times other apps' parts of its page last changed (its "page"
+    annotations: ArticleQuerySet.contribute), kept under the stamps of what the page shows;
+    drawn in one query. An app that contributes one stamps one of those tags when its part
+    changes, as the page cache needs it to (the comments app: `comments:<pk>`)."""
+    names = list(ArticleQuerySet.contributions["page"])
+    kept = fragment.get()
+    if kept is None:
+        row = Article.objects.filter(pk=article.pk).with_contributions("page").values(*names)
+        kept = [row.get()[name] for name in names] if names else []
+        fragment.set(kept)
+    for name, value in zip(names, kept, strict=True):
+        setattr(article, name, value)

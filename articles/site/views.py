@@ -143,7 +143,7 @@ class StoryMixin:
             preview=self.preview,
             related=self.related if self.related is not None else related_stories(article),
             share_links=share_links(article),
-            # Made when drawn: not when the head is kept (articles.site.kept.story_blocks).
+            # Made when drawn: not when the head is kept (articles.site.kept.story_fragments).
             structured_data=functools.partial(jsonld.story_graph, article),
             canonical=jsonld.canonical_url(article),
             share_image=jsonld.share_image(article),
@@ -162,19 +162,21 @@ class ArticleDetailView(StoryMixin, DetailView):
     """A story at its dated address. Staff who may view stories also see unpublished ones."""
 
     def get_queryset(self):
-        return story_queryset(Article.objects.published().for_listing())
+        # The story's row in card shape: the rest of story_queryset() comes from what the
+        # page keeps (articles.site.kept).
+        return Article.objects.published().for_listing().prefetch_related(None)
 
     def get_object(self, queryset=None):
         k = self.kwargs
         where = {"pub_date": parse_date(k["year"], k["month"], k["day"]), "slug": k["slug"]}
-        article = self.get_queryset().prefetch_related(None).filter(**where).first()
+        fragments.begin(self.request)  # before the story is read: see newsroom.fragments
+        article = self.get_queryset().defer("search_vector").filter(**where).first()
         if article is not None:
             # The stamps of what this page keeps as fragments, in one read of the cache.
             fragments.preload(self.request, page_tags.NAV, *kept.page_tags_of(article))
-            # Authors, tags, corrections and related stories, and the drawn story: from what
-            # the page keeps (articles.site.kept).
-            self.related = kept.story_extras(self.request, article)
-            self.kept_blocks = kept.story_blocks(self.request, article)
+            # Authors, tags, corrections, related stories, when its other parts changed, and
+            # the drawn story: from what the page keeps (articles.site.kept).
+            self.related, self.kept_blocks = kept.story_fragments(self.request, article)
         if article is None and self.request.user.has_perm("articles.view_article"):
             staff_view = stories_visible_to(self.request.user, Article.objects.for_listing())
             article = story_queryset(staff_view).filter(**where).first()
