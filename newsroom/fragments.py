@@ -102,15 +102,12 @@ class Fragment:
             shown = pagecache.versions(*shows) if shows else ()
             if shown is None or any(stamp > self.clock for _tag, stamp in (*self.stamps, *shown)):
                 return  # something it shows changed while it was drawn
-            # As long as the stamps it is keyed by are kept: it cannot go stale before.
+            expires = pagecache.next_change() if self.follows_schedule else None
+            if expires is not None and expires <= pagecache.wall_time():
+                return
+            # Kept as long as the stamps it is keyed by: it cannot go stale before.
             timeout = settings.PAGE_CACHE_TIMEOUT + settings.PAGE_CACHE_KEEP
-            if self.follows_schedule:
-                moment = pagecache.next_change()
-                if moment is not None:
-                    timeout = min(timeout, moment - pagecache.wall_time())
-                if timeout < 1:
-                    return
-            pagecache.page_cache().set(self.key, (value, shown), timeout=int(timeout))
+            pagecache.page_cache().set(self.key, (value, shown, expires), timeout=timeout)
         except Exception:
             logger.warning("Fragment cache unreachable; %s not kept", self.name, exc_info=True)
 
@@ -136,8 +133,14 @@ def fetch(*fragments):
         for fragment in todo:
             fragment.key = None
         return
+    now = pagecache.wall_time()
     for fragment, entry in entries.items():
         if fragment.clock is None:  # read before the caller reads the database: see set()
             fragment.clock = found.get(pagecache.CLOCK_KEY)
-        if entry is not None and all(current.get(tag) == stamp for tag, stamp in entry[1]):
-            fragment.value = entry[0]
+        if entry is None:
+            continue
+        value, shown, expires = entry
+        if (expires is None or now < expires) and all(
+            current.get(tag) == stamp for tag, stamp in shown
+        ):
+            fragment.value = value

@@ -1,11 +1,20 @@
-"""What a story page keeps between renders (newsroom.fragments): the authors, tags and
-corrections it shows and its related stories, in one fragment keyed by the story's stamp
-(bylines, tags, corrections and curated links are its parts: articles.cache) and checked, on
-every read, against the stamps of what it shows: each author and tag, the published stories
-carrying its tags (`tagged:<tag>`, from which the related list is filled) and each related
-story. Those are the dependency tags the page itself declares (articles.cache.story_page), so
-the fragment is never staler than a page the page cache would serve. It is not kept past the
-next scheduled publication, which may add a story to the related list.
+"""What a story page keeps between renders (newsroom.fragments), so that a page-cache miss
+reads one row (the story) where it read ten:
+
+- the extras: its authors (in byline order), tags and corrections and its related stories,
+  keyed by the story's stamp (bylines, tags, corrections and curated links are its parts:
+  articles.cache) and checked against the stamps of each author and tag, of the published
+  stories carrying its tags (`tagged:<tag>`, from which the related list is filled) and of
+  each related story; not kept past the next scheduled publication, which may join the list;
+- the drawn story (the article element) and the page's head (meta tags, structured data),
+  keyed by the stamps of the story, its comment block (the count beside the byline), section
+  and lead image, checked against its authors' and tags';
+- when other apps' parts of the page last changed (for Last-Modified), keyed by the comment
+  block's stamp.
+
+Every tag a fragment depends on is one the page declares to the page cache
+(articles.cache.story_page), so no fragment is staler than a page the page cache would serve.
+A staff preview draws all of them afresh.
 """
 
 from django.db import DEFAULT_DB_ALIAS
@@ -64,7 +73,9 @@ def story_fragments(request, article):
         name: Fragment(name, page_tags_of(article), article.pk, request=request)
         for name in ("story_head", "story_body")
     }
-    changes = Fragment("story-changes", page_tags_of(article), article.pk, request=request)
+    changes = Fragment(
+        "story-changes", [page_tags.discussion(article.pk)], article.pk, request=request
+    )
     fetch(extras, changes, *blocks.values())
     related = story_extras(extras, article)
     contributed_changes(changes, article)
@@ -109,14 +120,16 @@ def story_extras(fragment, article):
 
 def contributed_changes(fragment, article):
     """Give `article` the times other apps' parts of its page last changed (its "page"
-    annotations: ArticleQuerySet.contribute), kept under the stamps of what the page shows;
-    drawn in one query. An app that contributes one stamps one of those tags when its part
-    changes, as the page cache needs it to (the comments app: `comments:<pk>`)."""
+    annotations, for Last-Modified: ArticleQuerySet.contribute), kept under the stamp of the
+    one part another app draws, the comment block (`comments:<pk>`, which the comments app
+    stamps whenever its part changes); drawn in one query. An app that contributes another
+    adds the tag it stamps to this fragment's."""
     names = list(ArticleQuerySet.contributions["page"])
     kept = fragment.get()
     if kept is None:
-        row = Article.objects.filter(pk=article.pk).with_contributions("page").values(*names)
-        kept = [row.get()[name] for name in names] if names else []
+        row = Article.objects.filter(pk=article.pk).with_contributions("page")
+        values = row.values(*names).get() if names else {}
+        kept = [values[name] for name in names]
         fragment.set(kept)
     for name, value in zip(names, kept, strict=True):
         setattr(article, name, value)
