@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from articles import cache as page_tags
 from comments.attach import comments_open
+from comments.blank_form import BlankCommentForm
 from comments.conf import setting
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -177,7 +178,10 @@ def comment_thread(request, article):
                 initial["parent"] = reply_to.pk
             else:
                 reply_to = None
-        form = CommentForm(article=article, initial=initial)
+        if set(initial) <= {"parent"}:  # nothing of this reader's: the form drawn once
+            form = BlankCommentForm(article, parent=initial.get("parent"))
+        else:
+            form = CommentForm(article=article, initial=initial)
         # The stamp is left out of the ETag, but the page's validators still turn over
         # within half its lifetime, so no cache keeps handing out a form about to expire.
         period = max(60, setting("MAX_AGE_SECONDS") // 2)

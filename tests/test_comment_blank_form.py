@@ -4,7 +4,7 @@
 import pytest
 from crispy_forms.utils import render_crispy_form
 
-from comments.blank_form import is_blank, render_blank_form
+from comments.blank_form import BlankCommentForm, is_blank, render_blank_form
 from comments.forms import CommentForm
 from tests.factories import ArticleFactory
 
@@ -37,3 +37,12 @@ def test_a_setting_that_changes_the_form_is_followed(settings):
 )
 def test_a_form_that_carries_a_readers_words_is_not_blank(kwargs):
     assert not is_blank(CommentForm(article=ArticleFactory(), **kwargs))
+
+
+@pytest.mark.parametrize("parent", [None, 42])
+def test_a_story_pages_form_is_the_comment_form_drawn_by_crispy_forms(parent):
+    story = ArticleFactory()
+    page_form = BlankCommentForm(story, parent=parent)
+    form = CommentForm(article=story, initial=dict(page_form.initial))
+    assert is_blank(page_form) and page_form.hidden_field_errors() == []
+    assert render_blank_form(page_form) == render_crispy_form(form)
