@@ -72,6 +72,7 @@ class Fragment:
         self.name = name
         self.shows = shows
         self.follows_schedule = follows_schedule
+        self.request = request
         self.clock = getattr(request, "_fragment_clock", None)
         self.fetched, self.value = False, None
         memo = getattr(request, "_fragment_stamps", {})
@@ -85,6 +86,9 @@ class Fragment:
         raw = repr((name, self.stamps, translation.get_language(), params))
         digest = hashlib.sha256(raw.encode()).hexdigest()
         self.key = f"{PREFIX}{name}:{digest}"
+        read = getattr(request, "_fragments_read", {})
+        if self.key in read:  # read already for this request, by an earlier fetch()
+            self.fetched, self.value = True, read[self.key]
 
     def get(self):
         """The kept value, or None (then draw it and `set()` it). Read once: see fetch()."""
@@ -115,7 +119,8 @@ class Fragment:
 def fetch(*fragments):
     """Read several fragments at once: their entries in one round trip, then the stamps of
     everything they show in another, where each get() alone takes two. A fragment is found
-    only if every stamp it keeps of what it shows still holds."""
+    only if every stamp it keeps of what it shows still holds. What was read is remembered for
+    the request: a fragment made later with the same key (by a template tag) is not read again."""
     todo = [fragment for fragment in fragments if not fragment.fetched]
     for fragment in todo:
         fragment.fetched = True
@@ -144,3 +149,8 @@ def fetch(*fragments):
             current.get(tag) == stamp for tag, stamp in shown
         ):
             fragment.value = value
+    for fragment in todo:
+        if fragment.request is not None:
+            fragment.request.__dict__.setdefault("_fragments_read", {})[fragment.key] = (
+                fragment.value
+            )

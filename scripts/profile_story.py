@@ -9,7 +9,8 @@ settings and the page cache off (PAGE_CACHE=off), the other caches as in product
   SECRET_KEY=... ALLOWED_HOSTS=testserver DATABASE_URL=postgres://... REDIS_URL=redis://... \
   python scripts/profile_story.py [N] [--sort cumulative|tottime] [--top 15]
 
-Prints the mean time per render, the queries of one render, and the profile's top entries.
+Prints the mean time per render, the queries of one render, the profile's top entries, and
+the cumulative top from the view down (per render).
 """
 
 import argparse
@@ -66,6 +67,33 @@ def main():
     stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(options.sort)
     stats.print_stats(options.top)
     print(out.getvalue())
+    print(below_the_wrappers(stats, options.renders, options.top))
+
+
+def below_the_wrappers(stats, renders, top):
+    """The cumulative top from the view down (Django's View.dispatch), less the middleware and
+    test-client frames that wrap it: where a render's time goes, per render."""
+    entries = stats.stats.items()
+    view = max(
+        cumulative
+        for (path, _line, name), (_cc, _nc, _tt, cumulative, _callers) in entries
+        if name == "dispatch" and path.endswith("base.py")
+    )
+    rows = sorted(
+        (
+            (cumulative, calls, own, f"{path.rsplit('/', 1)[-1]}:{line}({name})")
+            for (path, line, name), (_cc, calls, own, cumulative, _callers) in entries
+            if cumulative <= view
+        ),
+        reverse=True,
+    )[:top]
+    lines = [f"{'calls':>7} {'cumulative ms':>14} {'own ms':>8}  from the view down, per render"]
+    lines += [
+        f"{calls / renders:7.1f} {cumulative / renders * 1000:14.2f} {own / renders * 1000:8.2f}"
+        f"  {name}"
+        for cumulative, calls, own, name in rows
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

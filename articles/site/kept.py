@@ -23,6 +23,7 @@ from taggit.models import Tag
 
 from articles import cache as page_tags
 from articles.models import Article, ArticleQuerySet, Author, Correction
+from articles.templatetags.reader import menu_fragment
 from newsroom.fragments import Fragment, fetch
 
 # What a story page prefetches of its story, and what the rows are.
@@ -76,7 +77,8 @@ def story_fragments(request, article):
     changes = Fragment(
         "story-changes", [page_tags.discussion(article.pk)], article.pk, request=request
     )
-    fetch(extras, changes, *blocks.values())
+    # The header's menu too: its template tag finds it read.
+    fetch(extras, changes, *blocks.values(), menu_fragment(request))
     related = story_extras(extras, article)
     contributed_changes(changes, article)
     for block in blocks.values():

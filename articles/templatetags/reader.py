@@ -45,13 +45,19 @@ def nav_sections():
     return list(Section.objects.only("name", "slug"))
 
 
+def menu_fragment(request, current=None):
+    """The header's sections menu as a fragment kept until a section changes (the `nav` tag):
+    one for each section page (which marks its own link, `current`) and one for every other
+    page. A view may read it early, with its own fragments (articles.site.kept)."""
+    return Fragment("nav", [page_tags.NAV], current, request=request)
+
+
 @register.simple_tag(takes_context=True)
 def site_nav(context):
-    """The header's sections menu: a fragment kept until a section changes (the `nav` tag),
-    one for each section page (which marks its own link) and one for every other page."""
+    """The header's sections menu (menu_fragment)."""
     section = context.get("section")
     current = section.pk if isinstance(section, Section) else None
-    fragment = Fragment("nav", [page_tags.NAV], current, request=context.get("request"))
+    fragment = menu_fragment(context.get("request"), current)
     html = fragment.get()
     if html is None:
         menu = {"sections_menu": nav_sections(), "current": current}
