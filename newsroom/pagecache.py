@@ -377,7 +377,15 @@ class PageCacheMiddleware:
         """Draw the page, one server at a time: the others wait for its copy (single flight)."""
         lock = key + ":drawing"
         won = cache.add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS)
-        if not won:
+        if won:
+            # Another server may have drawn and kept the page between this reader's lookup and
+            # the lock: serve that copy rather than draw the page a second time.
+            entry = cache.get(key)
+            newer = entry is not None and (stale is None or entry["clock"] != stale["clock"])
+            if newer and self.is_fresh(cache, entry):
+                cache.delete(lock)
+                return self.serve(request, entry, "wait")
+        else:
             deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
             while time.monotonic() < deadline:
                 time.sleep(LOCK_POLL_SECONDS)
