@@ -97,6 +97,12 @@ def register_next_change(function):
         _NEXT_CHANGE.append(function)
 
 
+def next_change():
+    """The wall time of the next scheduled change readers will see, or None."""
+    moments = [moment for function in _NEXT_CHANGE if (moment := function()) is not None]
+    return min(moments, default=None)
+
+
 def wall_time():
     """Epoch seconds, from Django's clock (which tests move)."""
     return timezone.now().timestamp()
@@ -451,6 +457,15 @@ class PageCacheMiddleware:
                     return waited
                 if time.monotonic() >= deadline:
                     break  # waited long enough: draw it here
+            if won:
+                # Another server may have drawn and kept the page between this reader's lookup
+                # and the lock: serve that copy rather than draw the page a second time.
+                entry = cache.get(key)
+                newer = entry is not None and (stale is None or entry["clock"] != stale["clock"])
+                if newer and self.is_fresh(cache, entry):
+                    if cache.get(lock) == token:
+                        cache.delete(lock)
+                    return self.serve(request, entry, "wait")
         except Exception:
             _failed("waiting for a page")
             return self.get_response(request)

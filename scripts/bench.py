@@ -1,21 +1,38 @@
 #!/usr/bin/env python3
-"""Benchmark the story page against a trivial Django view, under gunicorn on PostgreSQL.
+"""Benchmark the reader site under gunicorn, on PostgreSQL and Redis: `make bench`.
 
-What it does, in one run (about a minute):
-  1. creates a throwaway PostgreSQL database (dropped at the end, whatever happens),
-  2. migrates it, collects static files, fills it with a small paper (scripts/bench_seed.py)
-     and records the story page's query count and size,
-  3. serves the site with gunicorn, 2 workers, production settings (DEBUG off), on 127.0.0.1,
-  4. loads the story page and /bench/trivial/ (a view that does nothing) with wrk, asking for
-     gzip as browsers do (GZipMiddleware compresses the story page),
-  5. prints a table.
+One run (about four minutes) prints one table, every rate beside the trivial view's:
+  1. a throwaway PostgreSQL database (dropped at the end, whatever happens) and a Redis
+     database of its own (BENCH_REDIS_URL, flushed first), migrated and filled with a small
+     paper (scripts/bench_seed.py: 300 stories; the one measured has 3 tags, 2 authors, a
+     lead image, a correction, 3 related links and 40 approved comments);
+  2. the story page's SQL queries counted (scripts/bench_probe.py): on a page-cache miss,
+     with an empty cache and with its fragments kept, and as a 304;
+  3. gunicorn, 2 sync workers, production settings (DEBUG off), the page cache on: the trivial
+     view (a Django view that does nothing), the story page from the page cache (with gzip, and
+     once without), the story page as a 304 (If-None-Match with its ETag), home, the RSS feed
+     and search;
+  4. gunicorn again with PAGE_CACHE=off, every other cache as in production (Redis): the story
+     page, home, feed and search on a miss: drawn for every request;
+  5. single flight: gunicorn with threaded workers (gthread), the story saved through the ORM
+     (which invalidates its page), then BENCH_READERS (500) concurrent requests for it; each
+     answer's X-Page-Cache says whether it was drawn (miss) or waited for the one drawing it.
 
-Environment: BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1/postgres) for creating
-the database, BENCH_SECONDS (default 10) per measurement, BENCH_CONNECTIONS (default 16).
-Not a test: `make bench` runs it. Needs wrk (`apt-get install wrk`).
+wrk -t2 -c16 loads each page for BENCH_SECONDS after a 2 s warm-up, asking for gzip as browsers
+do (one row without). Run on a quiet machine: the rates are shared with wrk, PostgreSQL and
+Redis on the same cores.
+
+Environment: BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1/postgres) creates the
+database; BENCH_REDIS_URL (default redis://127.0.0.1:6379/15: that database is emptied);
+BENCH_SECONDS (10); BENCH_CONNECTIONS (16); BENCH_READERS (500); BENCH_THREADS (threads per
+worker in the single-flight run, 64); BENCH_BASELINE_MISS (42.9: the story page's req/s
+before the page cache, on the machine the targets were set on). Needs wrk (apt-get install wrk).
 """
 
+import asyncio
+import contextlib
 import gzip
+import http.client
 import json
 import os
 import re
@@ -27,18 +44,29 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+READERS = int(os.environ.get("BENCH_READERS", "500"))
+THREADS = int(os.environ.get("BENCH_THREADS", "64"))
+BASELINE_MISS = float(os.environ.get("BENCH_BASELINE_MISS", "42.9"))
 WORKERS = 2
-GZIP = ["-H", "Accept-Encoding: gzip"]
+GZIP = {"Accept-Encoding": "gzip"}
+HOME, FEED, SEARCH = "/", "/feed/", "/search/?q=council"
+TOUCH = (
+    "import django; django.setup(); from articles.models import Article; "
+    "Article.objects.get(pk={pk}).save()"
+)
 
 
 def free_port():
@@ -52,59 +80,180 @@ def database_url(name):
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
 
 
-def run(args, env):
-    subprocess.run(args, cwd=ROOT, env=env, check=True)
+def run(args, env, capture=False):
+    done = subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=capture, text=True)
+    return done.stdout
 
 
-def wait_until_up(url, timeout=30):
+def last_json(output):
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def fetch(base, path, headers=None):
+    """(status, headers, body) of one GET, without following anything."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response, response.read()
+    finally:
+        connection.close()
+
+
+def wait_until_up(base, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+            if fetch(base, "/bench/trivial/")[0] == 200:
+                return
         except OSError:
             time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url} within {timeout}s")
+    raise SystemExit(f"gunicorn did not answer {base} within {timeout}s")
 
 
-def wrk(url):
+@contextlib.contextmanager
+def gunicorn(env, *options):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "newsroom.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def wrk_args(headers):
+    return [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+
+
+def wrk(url, headers):
+    """req/s, p50, p99 and the count of errors (non-2xx/3xx answers, socket errors)."""
+    warm = ["wrk", "-t1", "-c4", "-d2s", *wrk_args(headers), url]
+    subprocess.run(warm, capture_output=True, check=True, timeout=60)
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *GZIP, url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *wrk_args(headers), url],
         capture_output=True,
         text=True,
         check=True,
-        timeout=SECONDS + 30,
+        timeout=SECONDS + 60,
     )
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    out = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     # Lines of the latency distribution only: a thread-stats column can also end in "99%".
-    p50 = re.search(r"^\s*50%\s+(\S+)", result.stdout, re.MULTILINE).group(1)
-    p99 = re.search(r"^\s*99%\s+(\S+)", result.stdout, re.MULTILINE).group(1)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    return rps, p50, p99, int(errors.group(1)) if errors else 0
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE).group(1)
+    errors = sum(
+        int(found.group(1))
+        for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: .*?timeout (\d+)")
+        if (found := re.search(pattern, out))
+    )
+    return rps, p50, p99, errors
 
 
-def static_bytes(base, html):
-    """Compressed bytes of the CSS and JS the page links, as WhiteNoise serves them."""
-    total = 0
-    for path in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
-        request = urllib.request.Request(base + path.decode(), headers={"Accept-Encoding": "gzip"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            total += len(response.read())
-    return total
+def measure(label, base, path, headers):
+    """One row: what a request gets (status, X-Page-Cache), then wrk's figures."""
+    fetch(base, path, headers)  # drawn and kept, where there is a page cache
+    status, response, _body = fetch(base, path, headers)
+    answer = f"{status} {response.getheader('X-Page-Cache') or '-'}"
+    return (label, answer, *wrk(base + path, headers))
+
+
+async def one_reader(host, port, path, go):
+    reader, writer = await asyncio.open_connection(host, port)
+    await go.wait()
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    await reader.read()
+    writer.close()
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return status, lowered.get("x-page-cache", "")
+
+
+async def readers_at_once(base, path, count):
+    parts = urlsplit(base)
+    go = asyncio.Event()
+    tasks = [
+        asyncio.create_task(one_reader(parts.hostname, parts.port, path, go)) for _ in range(count)
+    ]
+    await asyncio.sleep(0.5)  # every connection open, then every request sent at once
+    started = time.monotonic()
+    go.set()
+    answers = await asyncio.gather(*tasks, return_exceptions=True)
+    return answers, time.monotonic() - started
+
+
+def single_flight(env, story_url, story_pk):
+    """Renders caused by READERS concurrent requests for a story whose page was just made
+    stale: the answers that say they were drawn (miss) or say nothing (no page cache)."""
+    threads = ["--worker-class", "gthread", "--threads", str(THREADS)]
+    with gunicorn(env, *threads) as base:
+        for _ in range(2):
+            fetch(base, story_url, GZIP)
+        run([PYTHON, "-c", TOUCH.format(pk=story_pk)], env)
+        answers, seconds = asyncio.run(readers_at_once(base, story_url, READERS))
+    failed = [answer for answer in answers if isinstance(answer, BaseException)]
+    answered = [answer for answer in answers if not isinstance(answer, BaseException)]
+    how = Counter(cache or "none" for _status, cache in answered)
+    statuses = Counter(status for status, _cache in answered)
+    renders = sum(count for cache, count in how.items() if cache not in ("hit", "wait", "stale"))
+    return {
+        "renders": renders,
+        "how": dict(how),
+        "statuses": dict(statuses),
+        "failed": len(failed),
+        "seconds": seconds,
+    }
+
+
+def page_size(base, path):
+    status, response, sent = fetch(base, path, GZIP)
+    encoding = response.getheader("Content-Encoding")
+    html = gzip.decompress(sent) if encoding == "gzip" else sent
+    css_js = 0
+    for link in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
+        with urllib.request.urlopen(
+            urllib.request.Request(base + link.decode(), headers=GZIP), timeout=10
+        ) as static:
+            css_js += len(static.read())
+    return len(html), len(sent), encoding or "uncompressed", css_js
 
 
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     name = f"newsroom_bench_{os.getpid()}"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     static_root = tempfile.mkdtemp(prefix="newsroom-bench-static-")
     media_root = tempfile.mkdtemp(prefix="newsroom-bench-media-")
     env = {
         **os.environ,
         "DATABASE_URL": database_url(name),
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": "bench",
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), str(ROOT)]),
         "DEBUG": "false",
@@ -115,74 +264,105 @@ def main():
         "MEDIA_ROOT": media_root,
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
+        "PAGE_CACHE": "on",
     }
+    miss_env = {**env, "PAGE_CACHE": "off"}
+    redis.Redis.from_url(REDIS_URL).flushdb()
     admin = psycopg.connect(ADMIN_URL, autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
-    server = None
     try:
         run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env)
         run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
-        seeded = subprocess.run(
-            [PYTHON, "scripts/bench_seed.py"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        facts = json.loads(seeded.stdout.strip().splitlines()[-1])
-        server = subprocess.Popen(
-            [
-                str(Path(PYTHON).with_name("gunicorn")),
-                "newsroom.wsgi",
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        story = base + facts["story_url"]
-        trivial = base + "/bench/trivial/"
-        wait_until_up(trivial)
-        request = urllib.request.Request(story, headers={"Accept-Encoding": "gzip"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            sent = response.read()
-            encoding = response.headers.get("Content-Encoding")
-        html = gzip.decompress(sent) if encoding == "gzip" else sent
-        css_js = static_bytes(base, html)
-        for url in (story, trivial):  # warm both workers' connections and caches
-            wrk_warm = ["wrk", "-t1", "-c4", "-d2s", *GZIP, url]
-            subprocess.run(wrk_warm, capture_output=True, check=True, timeout=30)
-        rows = [("story page", *wrk(story)), ("trivial view", *wrk(trivial))]
+        facts = last_json(run([PYTHON, "scripts/bench_seed.py"], env, capture=True))
+        story = facts["story_url"]
+        facts |= last_json(run([PYTHON, "scripts/bench_probe.py", story], env, capture=True))
+        with gunicorn(env) as base:
+            size = page_size(base, story)
+            rows = [
+                measure("trivial view", base, "/bench/trivial/", GZIP),
+                measure("story, cached", base, story, GZIP),
+                measure("story, cached, no gzip", base, story, {}),
+            ]
+            etag = fetch(base, story, GZIP)[1].getheader("ETag") or ""
+            rows += [
+                measure("story, 304", base, story, {**GZIP, "If-None-Match": etag}),
+                measure("home, cached", base, HOME, GZIP),
+                measure("feed, cached", base, FEED, GZIP),
+                measure("search, cached", base, SEARCH, GZIP),
+            ]
+        with gunicorn(miss_env) as base:
+            rows += [
+                measure("story, miss", base, story, GZIP),
+                measure("home, miss", base, HOME, GZIP),
+                measure("feed, miss", base, FEED, GZIP),
+                measure("search, miss", base, SEARCH, GZIP),
+            ]
+        flight = single_flight(env, story, facts["story_pk"])
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+        redis.Redis.from_url(REDIS_URL).flushdb()
         shutil.rmtree(static_root, ignore_errors=True)
         shutil.rmtree(media_root, ignore_errors=True)
+    report(rows, facts, size, flight)
 
-    html_sent = len(sent)
+
+def report(rows, facts, size, flight):
     print(
-        f"\ngunicorn, {WORKERS} workers, PostgreSQL, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, 127.0.0.1"
+        f"\ngunicorn, {WORKERS} workers, PostgreSQL, Redis; "
+        f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, 127.0.0.1, gzip asked for unless said"
     )
-    print(f"{'page':<14}{'req/s':>10}{'p50':>10}{'p99':>10}{'errors':>8}")
-    for label, rps, p50, p99, errors in rows:
-        print(f"{label:<14}{rps:>10.1f}{p50:>10}{p99:>10}{errors:>8}")
-    story_rps, trivial_rps = rows[0][1], rows[1][1]
-    print(f"story / trivial: {story_rps / trivial_rps:.0%}")
     print(
-        f"story page ({facts['story_comments']} comments): {facts['story_queries']} SQL queries; "
-        f"HTML {len(html)} B, sent {html_sent} B ({encoding or 'uncompressed'}) + CSS/JS "
-        f"{css_js} B compressed = {html_sent + css_js} B ({(html_sent + css_js) / 1024:.1f} KB)"
-        " transferred, images excluded"
+        f"{'page':<24}{'answer':>10}{'req/s':>10}{'p50':>10}{'p99':>10}{'/trivial':>10}{'errors':>8}"
     )
+    rate = {label: rps for label, _answer, rps, *_rest in rows}
+    trivial = rate["trivial view"]
+    for label, answer, rps, p50, p99, errors in rows:
+        print(
+            f"{label:<24}{answer:>10}{rps:>10.1f}{p50:>10}{p99:>10}{rps / trivial:>10.0%}{errors:>8}"
+        )
+    html, sent, encoding, css_js = size
+    print(
+        f"\nstory page ({facts['story_comments']} comments): HTML {html} B, sent {sent} B "
+        f"({encoding}) + CSS/JS {css_js} B compressed, images excluded"
+    )
+    print(
+        f"story page SQL queries: miss {facts['miss_queries']} "
+        f"({facts['miss_queries_empty_cache']} with an empty cache); "
+        f"conditional GET {facts['conditional_queries']} "
+        f"(answered {facts['conditional_status']})"
+    )
+    how = ", ".join(f"{cache} {count}" for cache, count in sorted(flight["how"].items()))
+    print(
+        f"single flight: {READERS} concurrent readers of the story just saved "
+        f"(gthread, {WORKERS}x{THREADS} threads): {flight['renders']} render(s) "
+        f"[X-Page-Cache: {how}], statuses {flight['statuses']}, "
+        f"{flight['failed']} failed, all answered in {flight['seconds']:.2f} s"
+    )
+    cached, miss, conditional = (
+        rate["story, cached"],
+        rate["story, miss"],
+        rate["story, 304"],
+    )
+    checks = [
+        ("cached >= 70% of trivial", cached >= 0.7 * trivial, f"{cached / trivial:.0%}"),
+        (
+            f"miss >= 3x {BASELINE_MISS} req/s",
+            miss >= 3 * BASELINE_MISS,
+            f"{miss / BASELINE_MISS:.1f}x",
+        ),
+        ("miss <= 6 queries", facts["miss_queries"] <= 6, str(facts["miss_queries"])),
+        ("304 >= 70% of trivial", conditional >= 0.7 * trivial, f"{conditional / trivial:.0%}"),
+        (
+            "304 <= 1 query",
+            facts["conditional_status"] == 304 and facts["conditional_queries"] <= 1,
+            f"{facts['conditional_queries']} ({facts['conditional_status']})",
+        ),
+        ("one render for the readers", flight["renders"] == 1, str(flight["renders"])),
+    ]
+    print("\ntargets:")
+    for name, met, value in checks:
+        print(f"  {'met ' if met else 'MISSED'} {name}: {value}")
 
 
 if __name__ == "__main__":

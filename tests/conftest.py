@@ -54,6 +54,19 @@ def _require_postgres(request):
         pytest.skip(message)
 
 
+@pytest.fixture
+def shared_cache():
+    """For tests of what the shared cache keeps (the page cache, fragments): it needs a cache
+    every process sees, Redis as in production and CI."""
+    from newsroom import pagecache
+
+    if not pagecache.shared():
+        message = "needs a shared cache: set REDIS_URL=redis://..."
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: these tests may not skip)")
+        pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):

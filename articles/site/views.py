@@ -5,6 +5,7 @@ cards is shaped by `for_listing()`. Public pages go through `newsroom.http.publi
 """
 
 import datetime
+import functools
 import operator
 from functools import reduce
 from urllib.parse import quote
@@ -24,10 +25,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import cache as page_tags
 from articles.desk.workflow import stories_visible_to
 from articles.models import Article, ArticleRedirect, Author, Section, TagRedirect
-from articles.site import jsonld
+from articles.site import jsonld, kept
 from articles.site import search as reader_search
 from articles.site.paging import ListingPaginator
-from newsroom import site_url
+from newsroom import fragments, site_url
 from newsroom.http import private_page, public_cache, set_last_modified
 from newsroom.pagecache import depends_on
 
@@ -62,6 +63,10 @@ def story_queryset(queryset):
     )
 
 
+# The columns a related link shows (and its Last-Modified reads).
+RELATED_FIELDS = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
+
+
 def related_stories(article, limit=RELATED_LIMIT, curated=None):
     """Curated links first (in the editor's order), then stories sharing the most tags.
 
@@ -72,7 +77,7 @@ def related_stories(article, limit=RELATED_LIMIT, curated=None):
     `curated` (stories, in order) stands in for the stored links: the desk's preview of a
     form not saved yet (articles.desk.preview).
     """
-    light = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
+    light = RELATED_FIELDS
     if curated is None:
         curated = list(
             Article.objects.published()
@@ -93,7 +98,7 @@ def related_stories(article, limit=RELATED_LIMIT, curated=None):
             .exclude(pk__in=[article.pk, *(story.pk for story in curated)])
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-publish_at", "-pk")
-            .only(*light)[: limit - len(curated)]
+            .only(*RELATED_FIELDS)[: limit - len(curated)]
         )
     return curated
 
@@ -163,6 +168,8 @@ class StoryMixin:
     context_object_name = "article"
     template_name = "articles/article_detail.html"
     preview = False
+    related = None  # drawn or kept by get_object()
+    kept_blocks = {}  # the page's own blocks kept as fragments (the published story's only)
 
     def get_related(self, article):
         return related_stories(article)
@@ -171,11 +178,13 @@ class StoryMixin:
         article = self.object
         return super().get_context_data(
             preview=self.preview,
-            related=self.get_related(article),
+            related=self.related if self.related is not None else self.get_related(article),
             share_links=share_links(article),
-            structured_data=jsonld.story_graph(article),
+            # Made when drawn: not when the head is kept (articles.site.kept.story_fragments).
+            structured_data=functools.partial(jsonld.story_graph, article),
             canonical=jsonld.canonical_url(article),
             share_image=jsonld.share_image(article),
+            **self.kept_blocks,
             **{
                 key: value
                 for builder in STORY_CONTEXT
@@ -190,12 +199,21 @@ class ArticleDetailView(StoryMixin, DetailView):
     """A story at its dated address. Staff who may view stories also see unpublished ones."""
 
     def get_queryset(self):
-        return story_queryset(Article.objects.published().for_listing())
+        # The story's row in card shape: the rest of story_queryset() comes from what the
+        # page keeps (articles.site.kept).
+        return Article.objects.published().for_listing().prefetch_related(None)
 
     def get_object(self, queryset=None):
         k = self.kwargs
         where = {"pub_date": parse_date(k["year"], k["month"], k["day"]), "slug": k["slug"]}
-        article = self.get_queryset().filter(**where).first()
+        fragments.begin(self.request)  # before the story is read: see newsroom.fragments
+        article = self.get_queryset().defer("search_vector").filter(**where).first()
+        if article is not None:
+            # The stamps of what this page keeps as fragments, in one read of the cache.
+            fragments.preload(self.request, page_tags.NAV, *kept.page_tags_of(article))
+            # Authors, tags, corrections, related stories, when its other parts changed, and
+            # the drawn story: from what the page keeps (articles.site.kept).
+            self.related, self.kept_blocks = kept.story_fragments(self.request, article)
         if article is None and self.request.user.has_perm("articles.view_article"):
             staff_view = stories_visible_to(self.request.user, Article.objects.for_listing())
             article = story_queryset(staff_view).filter(**where).first()

@@ -3,14 +3,17 @@
 import re
 
 from django import template
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import cache as page_tags
 from articles import crops
 from articles.models import Section
 from articles.site import jsonld
 from newsroom import site_url, text
+from newsroom.fragments import Fragment
 
 register = template.Library()
 
@@ -41,9 +44,29 @@ def search_form(field_id, label, button, form_class="", input_class="", button_c
     }
 
 
-@register.simple_tag
 def nav_sections():
     return list(Section.objects.only("name", "slug"))
+
+
+def menu_fragment(request, current=None):
+    """The header's sections menu as a fragment kept until a section changes (the `nav` tag):
+    one for each section page (which marks its own link, `current`) and one for every other
+    page. A view may read it early, with its own fragments (articles.site.kept)."""
+    return Fragment("nav", [page_tags.NAV], current, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context):
+    """The header's sections menu (menu_fragment)."""
+    section = context.get("section")
+    current = section.pk if isinstance(section, Section) else None
+    fragment = menu_fragment(context.get("request"), current)
+    html = fragment.get()
+    if html is None:
+        menu = {"sections_menu": nav_sections(), "current": current}
+        html = render_to_string("includes/nav.html", menu)
+        fragment.set(html)
+    return mark_safe(html)  # noqa: S308 - drawn from an autoescaping template
 
 
 @register.filter
