@@ -20,6 +20,7 @@ import functools
 import json
 
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Max, Min
@@ -44,7 +45,10 @@ class Estimate(int):
 def planner_rows(queryset):
     """The number of rows PostgreSQL's planner expects `queryset` to find."""
     connection = connections[queryset.db]
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (an author with no stories)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
