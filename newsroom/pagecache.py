@@ -66,6 +66,9 @@ logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "pagecache:clock"
 LOCK_POLL_SECONDS = 0.02
+# The lock's value while an answer that is never kept (a 404, a redirect) is being asked for.
+OPEN_LOCK = "open"
+OPEN_SECONDS = 1
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers made per request (or by this module), never stored with a page.
 NOT_STORED = {"date", "content-length", "content-encoding", "x-page-cache", "set-cookie"}
@@ -443,9 +446,12 @@ class PageCacheMiddleware:
     def draw_once(self, request, cache, key, stale):
         """Draw the page, one server at a time: the others wait for its copy (single flight).
 
-        A waiter whose drawer kept nothing (the page changed while it was drawn) takes the lock
-        in turn, so a crowd never draws at once; the lock names its holder, so a drawer slower
-        than the lock's life never releases another's.
+        A waiter whose drawer kept nothing because the page changed while it was drawn takes
+        the lock in turn, so a crowd never draws at once. An answer that is never kept (a 404,
+        a redirect, a page that declared nothing) leaves the lock open for a moment
+        (OPEN_SECONDS): readers of it draw it side by side instead of queueing one at a time.
+        The lock names its holder, so a drawer slower than the lock's life never releases
+        another's.
         """
         lock = key + ":drawing"
         token = uuid.uuid4().hex
@@ -455,8 +461,8 @@ class PageCacheMiddleware:
                 waited = self.wait_for_copy(request, cache, key, lock, deadline)
                 if waited is not None:
                     return waited
-                if time.monotonic() >= deadline:
-                    break  # waited long enough: draw it here
+                if time.monotonic() >= deadline or cache.get(lock) == OPEN_LOCK:
+                    break  # waited long enough, or nothing will be kept: draw it here
             if won:
                 # Another server may have drawn and kept the page between this reader's lookup
                 # and the lock: serve that copy rather than draw the page a second time.
@@ -469,6 +475,7 @@ class PageCacheMiddleware:
         except Exception:
             _failed("waiting for a page")
             return self.get_response(request)
+        kept = False
         try:
             response = self.get_response(request)
             if (
@@ -477,14 +484,18 @@ class PageCacheMiddleware:
                 and self.may_serve_stale(cache, stale)
             ):
                 return self.serve(request, stale, "stale")
-            if response.status_code == STORED_STATUS:
-                self.store(request, response, cache, key)
+            kept = response.status_code == STORED_STATUS and self.store(
+                request, response, cache, key
+            )
             return response
         finally:
             if won:
                 with contextlib.suppress(Exception):  # it lapses by itself
                     if cache.get(lock) == token:
-                        cache.delete(lock)
+                        if kept or getattr(request, "_page_changed_while_drawn", False):
+                            cache.delete(lock)
+                        else:
+                            cache.set(lock, OPEN_LOCK, timeout=OPEN_SECONDS)
 
     def wait_for_copy(self, request, cache, key, lock, deadline):
         """The page another process is drawing, once kept; None when the lock is free again
@@ -495,8 +506,8 @@ class PageCacheMiddleware:
             entry = found.get(key)
             if entry is not None and self.is_fresh(cache, entry):
                 return self.serve(request, entry, "wait")
-            if lock not in found:
-                return None
+            if found.get(lock, OPEN_LOCK) == OPEN_LOCK:
+                return None  # free again, or open: nothing was kept
         return None
 
     def store(self, request, response, cache, key):
@@ -548,6 +559,7 @@ class PageCacheMiddleware:
             _failed("keeping a page")
             return
         response["X-Page-Cache"] = "miss"
+        return True
 
     def serve(self, request, entry, how):
         response = HttpResponse(status=entry["status"])

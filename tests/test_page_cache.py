@@ -4,6 +4,7 @@ and that every change a reader could see makes the pages showing it fresh at onc
 import gzip
 import re
 import threading
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -532,3 +533,40 @@ def test_stamping_the_site_makes_every_page_stale(client, paper):
     pagecache.invalidate(pagecache.SITE)
     for url in urls:
         assert client.get(url)["X-Page-Cache"] != "hit", url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_of_an_answer_never_kept_are_not_queued_one_at_a_time(live_server, monkeypatch):
+    """A 404 (or a redirect) is never kept: once one reader has drawn it, the lock is left
+    open and the next readers draw it side by side instead of each waiting for the one before."""
+    from articles.site import views
+
+    drawn = views.ArticleDetailView.get_object
+    # Two renders must be under way at once to pass this point; queued, the second never
+    # starts while the first waits here, and the barrier breaks.
+    side_by_side = threading.Barrier(2, timeout=20)
+    calls, met = [], []
+
+    def meeting_miss(self, queryset=None):
+        calls.append(True)
+        if len(calls) > 1:  # the two readers after the first
+            side_by_side.wait()
+            met.append(True)
+        return drawn(self, queryset)
+
+    monkeypatch.setattr(views.ArticleDetailView, "get_object", meeting_miss)
+    # Open long enough that the readers below arrive within it however slow the machine.
+    monkeypatch.setattr(pagecache, "OPEN_SECONDS", 120)
+    url = live_server.url + "/2020/01/01/no-such-story/"
+
+    def read(query):
+        try:
+            urllib.request.urlopen(url + query, timeout=30)
+        except urllib.error.HTTPError as error:
+            return error.code
+        return 200
+
+    assert read("") == 404  # drawn once: the lock is left open
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(read, ["", ""])) == [404, 404]
+    assert met == [True, True]
