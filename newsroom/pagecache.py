@@ -458,6 +458,8 @@ class PageCacheMiddleware:
         deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
         try:
             while not (won := cache.add(lock, token, timeout=settings.PAGE_CACHE_LOCK_SECONDS)):
+                if cache.get(lock) == OPEN_LOCK:
+                    break  # nothing will be kept: draw it here, without waiting
                 waited = self.wait_for_copy(request, cache, key, lock, deadline)
                 if waited is not None:
                     return waited
