@@ -1,8 +1,10 @@
 import os
 import shutil
+import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 # pytest-django's live server runs in a thread beside Playwright's sync API, which holds an
@@ -41,6 +43,50 @@ def _empty_cache():
 
     cache.clear()
     pagecache._down_until = 0.0
+
+
+class InFlight:
+    """Requests the live server is answering right now. The test client answers in the main
+    thread and is not counted (a streaming answer it never reads would never finish)."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.changed:
+            self.count = max(0, self.count - 1)
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+in_flight = InFlight()
+request_started.connect(in_flight.started, dispatch_uid="tests.in_flight.started")
+request_finished.connect(in_flight.finished, dispatch_uid="tests.in_flight.finished")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """A browser closed at the end of a test can leave a request (an autosave, a presence
+    ping, a preview) still being answered by the live server; the database flush that ends a
+    transactional test would then deadlock with it, and the next test would inherit this one's
+    rows. Wait until the live server has answered everything before the flush runs (this
+    fixture is torn down before pytest-django's database helper, which was set up first)."""
+    yield
+    idle = in_flight.wait_until_idle(timeout=BROWSER_TIMEOUT_MS / 1000)
+    if "live_server" in request.fixturenames and not idle:
+        pytest.fail(f"the live server was still answering {in_flight.count} request(s)")
 
 
 @pytest.fixture(autouse=True)
