@@ -154,7 +154,7 @@ if REDIS_URL:
     _redis = env.cache_url_config(REDIS_URL)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": _redis["LOCATION"],
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A dead or unreachable Redis fails in a second instead of holding a worker.

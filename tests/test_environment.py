@@ -194,7 +194,7 @@ def test_settings_read_the_environment():
     )
     assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (120, True)
     assert values["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsroom.redis_cache.RedisCache",
         "LOCATION": "redis://cache:6379/3",
         "KEY_PREFIX": "newsroom",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 REDIS_DOWN = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsroom.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: ConnectionError
     }
 }

@@ -389,7 +389,7 @@ def test_with_the_cache_down_readers_get_the_page_and_editors_their_save(
     settings.CACHES = {
         **settings.CACHES,
         "dead": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         },

@@ -138,7 +138,7 @@ def _is(key):
 
 def test_every_backend_the_settings_name_is_loaded_by_some_configuration(reports):
     named = backends_named_in_settings()
-    assert "django.core.cache.backends.redis.RedisCache" in named  # the scan finds them
+    assert "newsroom.redis_cache.RedisCache" in named  # the scan finds them
     loaded = set()
     for report in reports.values():
         loaded |= {report["cache"], report["email"], *report["storages"].values()}
@@ -154,7 +154,7 @@ def test_redis_configurations_load_the_redis_client_with_hiredis(reports):
         "production, CACHE_URL and SMTP variables",
     ):
         report = reports[label]
-        assert report["cache"] == "django.core.cache.backends.redis.RedisCache", label
+        assert report["cache"] == "newsroom.redis_cache.RedisCache", label
         client = report["cache_client"]
         assert client["library"] == "redis"
         assert client["parser"] == "redis._parsers.hiredis._HiredisParser"

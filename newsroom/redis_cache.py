@@ -1,0 +1,33 @@
+"""Django's Redis cache, keeping one redis-py client per connection pool.
+
+Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` for every cache call, and
+building one fills a dictionary of some 170 response callbacks: a third of the CPU a page-cache
+hit spends in Redis (two MGETs) went on building clients that are thrown away. A `redis.Redis`
+is safe to share between threads (each command borrows a connection from the pool), so each
+pool's client is built once and reused. Everything else is Django's backend, unchanged.
+"""
+
+from django.core.cache.backends import redis as django_redis
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
