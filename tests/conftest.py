@@ -42,6 +42,7 @@ def _empty_cache():
     from newsroom import pagecache
 
     cache.clear()
+    pagecache.local_copies.clear()
     pagecache._down_until = 0.0
 
 

@@ -570,3 +570,103 @@ def test_readers_of_an_answer_never_kept_are_not_queued_one_at_a_time(live_serve
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(read, ["", ""])) == [404, 404]
     assert met == [True, True]
+
+
+# This process's own copies ------------------------------------------------------------------
+
+
+def kept_keys(url):
+    """The shared cache's key for `url`'s page (as the middleware names it)."""
+    from django.test import RequestFactory
+
+    return pagecache.entry_key(RequestFactory().get(url))
+
+
+def test_a_hit_is_served_from_this_process_copy_after_one_small_read(client, paper):
+    url = paper[0].get_absolute_url()
+    cached(client, url)
+    key = kept_keys(url)
+    assert pagecache.local_copies.get(key) is not None
+    # The whole page gone from the shared cache (evicted), its id and stamps still there: the
+    # process's copy is still the entry that was kept, and nothing it shows has changed.
+    pagecache.page_cache().delete(key)
+    hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Council backs plan" in text(hit)
+
+
+def test_a_copy_kept_since_by_another_server_replaces_this_process_copy(client, paper):
+    url = paper[0].get_absolute_url()
+    cached(client, url)
+    key = kept_keys(url)
+    store = pagecache.page_cache()
+    newer = dict(store.get(key), id="kept-by-another-server")
+    newer["parts"] = [
+        part.replace(b"Council backs plan", b"Kept elsewhere") for part in newer["parts"]
+    ]
+    newer["gzip"] = None
+    store.set_many({key: newer, pagecache.id_key(key): newer["id"]})
+    hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Kept elsewhere" in text(hit)
+    assert pagecache.local_copies.get(key)["id"] == "kept-by-another-server"
+
+
+def test_a_copy_is_never_served_once_the_shared_cache_has_lost_it(client, paper):
+    """An emptied (or restarted) shared cache: stamps and ids are gone, so are the copies."""
+    url = paper[0].get_absolute_url()
+    cached(client, url)
+    pagecache.page_cache().clear()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_change_makes_this_process_copy_stale_at_once(client, paper):
+    story, _ = paper
+    url = story.get_absolute_url()
+    cached(client, url)
+    Article.objects.filter(pk=story.pk).update(headline="Council drops plan")
+    pagecache.invalidate(f"story:{story.pk}")
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "miss"
+    assert "Council drops plan" in text(again)
+
+
+def test_copies_are_bounded(client, paper, settings):
+    settings.PAGE_CACHE_LOCAL_PAGES = 2
+    for url in (paper[0].get_absolute_url(), paper[1].get_absolute_url(), "/", "/feed/"):
+        cached(client, url)
+    assert len(pagecache.local_copies) == 2
+    assert pagecache.local_copies.get(kept_keys("/feed/")) is not None
+    settings.PAGE_CACHE_LOCAL_PAGES = 0
+    pagecache.local_copies.clear()
+    cached(client, "/")
+    assert len(pagecache.local_copies) == 0
+
+
+def test_a_kept_page_carries_the_browser_policies_it_was_drawn_with(client, paper):
+    url = paper[0].get_absolute_url()
+    drawn = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "Permissions-Policy", "Vary", "X-Frame-Options"):
+        assert hit[header] == drawn[header], header
+    assert "script-src 'self'" in hit["Content-Security-Policy"]
+    assert "nonce-" not in hit["Content-Security-Policy"]
+
+
+def test_a_page_whose_policy_names_a_nonce_is_never_kept(client, paper, monkeypatch):
+    """A CSP nonce is one response's secret: a page drawn with one is not handed to others."""
+    from articles.site import views
+
+    drawn = views.ArticleDetailView.get_context_data
+
+    def with_nonce(self, **kwargs):
+        str(self.request.csp_nonce)
+        return drawn(self, **kwargs)
+
+    monkeypatch.setattr(views.ArticleDetailView, "get_context_data", with_nonce)
+    url = paper[0].get_absolute_url()
+    first = client.get(url)
+    assert "nonce-" in first["Content-Security-Policy"]
+    assert "X-Page-Cache" not in first
+    assert client.get(url).get("X-Page-Cache") != "hit"

@@ -53,3 +53,9 @@ def test_threads_share_one_client_safely(redis_cache):
         thread.join(timeout=60)
     assert failures == []
     assert len(shared._clients) == 1
+
+
+def test_values_at_made_keys_come_back_in_order_with_none_for_missing(redis_cache):
+    redis_cache.set_many({"one": (1, 2.5), "three": "three", "four": 4})
+    made = [redis_cache.make_key(key) for key in ("one", "two", "three", "four")]
+    assert redis_cache.get_made(made) == [(1, 2.5), None, "three", 4]
