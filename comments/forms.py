@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.models import Comment
+from newsroom import l10n
 
 TOKEN_SALT = "comments.form.token"  # noqa: S105 (a signing salt, not a secret)
 HONEYPOT = "phone_number"
@@ -131,7 +132,7 @@ class CommentForm(forms.ModelForm):
         if len(body) > max_length:
             raise forms.ValidationError(
                 _("Comments can be %(max)s characters at most; yours has %(n)s.")
-                % {"max": f"{max_length:,}", "n": f"{len(body):,}"}
+                % {"max": l10n.number(max_length), "n": l10n.number(len(body))}
             )
         return body
 
