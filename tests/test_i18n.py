@@ -12,20 +12,12 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.defaults import server_error
 
-from articles.models import Article
 from newsroom import l10n
 from tests.comment_helpers import post_comment
-from tests.factories import (
-    ArticleFactory,
-    AuthorFactory,
-    CommentFactory,
-    CorrectionFactory,
-    ImageFactory,
-    SectionFactory,
-)
+from tests.reader_data import arabic_story
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["ar", "fa", "ur"]
@@ -283,40 +275,8 @@ def english_words(page):
 
 @pytest.fixture
 def arabic_paper(settings):
-    """A story written in Arabic (so any English left on its page is the site's own), with
-    comments, a correction, tags, a related story, and a section with two pages of stories."""
     settings.SITE_NAME = "غرفة الأخبار"
-    section = SectionFactory(name="سياسة", slug="politics", description="أخبار السياسة")
-    author = AuthorFactory(name="ليلى حسن", slug="layla", bio="تغطي شؤون الإسكان.", expertise="")
-    image = ImageFactory(alt_text="أعضاء المجلس", caption="جلسة التصويت", credit="وكالة")
-    story = ArticleFactory(
-        section=section,
-        headline="المجلس يقر خطة الإسكان",
-        standfirst="أيد الأعضاء الخطة بعد نقاش طويل.",
-        body="<p>صوّت المجلس يوم الثلاثاء.</p>",
-        source="وكالة",
-        dateline="القاهرة",
-        story_type=Article.StoryType.ANALYSIS,
-        lead_image=image,
-        authors=[author],
-        tags=["إسكان"],
-        show_updated=True,
-        publish_at=timezone.now() - timezone.timedelta(hours=3),
-    )
-    CorrectionFactory(article=story, text="صُحّح اسم الحي.")
-    for i in range(21):
-        ArticleFactory(
-            section=section,
-            headline=f"خبر رقم {i}",
-            slug=f"story-{i}",
-            standfirst="ملخص الخبر.",
-            body="<p>نص الخبر.</p>",
-            authors=[author],
-            publish_at=timezone.now() - timezone.timedelta(hours=4 + i),
-        )
-    first = CommentFactory(article=story, name="سامي", body="خبر سار.")
-    CommentFactory(article=story, parent=first, name="منى", body="أوافقك.")
-    return story
+    return arabic_story()
 
 
 def pages(story):
@@ -527,3 +487,17 @@ def test_arabic_script_editions_get_their_own_type():
         assert f":lang({language})" in css
     assert '"Noto Nastaliq Urdu"' in css  # Urdu reads in Nastaliq
     assert "letter-spacing: normal" in css  # tracking breaks the joins of Arabic script
+
+
+def test_bundled_fonts_are_woff2_subsets_with_their_licence_and_swap():
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    faces = re.findall(r"@font-face\s*{(.*?)}", css, flags=re.S)
+    assert len(faces) == 6
+    for face in faces:
+        assert "font-display: swap" in face
+        assert "unicode-range: U+0600-06FF" in face  # fetched only for Arabic-script text
+        (url,) = re.findall(r'url\("([^"]+)"\)', face)
+        font = (ROOT / "static" / "css" / url).resolve()
+        assert font.suffix == ".woff2" and font.read_bytes()[:4] == b"wOF2"
+        assert font.stat().st_size < 200_000
+        assert "SIL Open Font License" in (font.parent / "OFL.txt").read_text()
