@@ -501,3 +501,35 @@ def test_bundled_fonts_are_woff2_subsets_with_their_licence_and_swap():
         assert font.suffix == ".woff2" and font.read_bytes()[:4] == b"wOF2"
         assert font.stat().st_size < 200_000
         assert "SIL Open Font License" in (font.parent / "OFL.txt").read_text()
+
+
+@pytest.mark.django_db
+def test_moderators_mail_speaks_the_active_language(moderators_mailbox):
+    from comments.notifications import send_waiting
+    from tests.factories import CommentFactory
+
+    CommentFactory(status="pending", name="سامي", body="تعليق ينتظر.")
+    CommentFactory(status="pending", name="منى", body="تعليق آخر.")
+    with translation.override("ar"):
+        assert send_waiting() == 2
+    (message,) = moderators_mailbox
+    assert "تعليقان بانتظار المراجعة" in message.subject  # Arabic's dual
+    assert "تعليقان بانتظار المراجعة على" in message.body
+    assert "افتح قائمة المراجعة:" in message.body
+    words = re.sub(r"https?://\S+", "", message.subject + message.body)
+    assert not re.search(r"\b(comments?|waiting|Open the queue)\b", words)
+
+
+@pytest.fixture
+def moderators_mailbox():
+    from django.contrib.auth.models import Group
+    from django.core import mail
+
+    from articles.desk.roles import sync_groups
+    from tests.factories import UserFactory
+
+    sync_groups()
+    user = UserFactory(is_staff=True, email="desk@newsroom.test")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    mail.outbox = []
+    return mail.outbox
