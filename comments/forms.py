@@ -80,7 +80,8 @@ class CommentForm(forms.ModelForm):
         error_messages = {"email": {"invalid": _("Enter a valid email address.")}}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            # Addresses read left to right on a right-to-left page too.
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
             "body": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -91,7 +92,7 @@ class CommentForm(forms.ModelForm):
         self.instance.article = article
         max_length = setting("MAX_LENGTH")
         self.fields["body"].widget.attrs["maxlength"] = str(max_length)
-        self.fields["website"].widget.attrs["autocomplete"] = "url"
+        self.fields["website"].widget.attrs.update({"autocomplete": "url", "dir": "ltr"})
         if not self.is_bound:
             self.initial["token"] = make_token(article)
             self.initial["submission"] = self.initial.get("submission") or new_submission_id()

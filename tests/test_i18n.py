@@ -319,6 +319,10 @@ def test_comment_form_speaks_the_language(client, arabic_paper, language):
     assert NOT_PUBLISHED[language] in page
     assert "Post your comments" not in page
     assert "Required fields are marked" not in page
+    # An email address and a web address read left to right on a right-to-left page too.
+    for name in ("email", "website"):
+        (field,) = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert 'dir="ltr"' in field
 
 
 @pytest.mark.django_db
