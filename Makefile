@@ -10,7 +10,7 @@ SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check bench bench-scale clean backup restore
+.PHONY: help run test lint format check messages bench bench-scale clean backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) with the job worker (HOST=, PORT=)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   - ruff lint + format check, djLint on templates"
 	@echo "make format - apply ruff format and fixes"
 	@echo "make check  - Django system checks and makemigrations --check"
+	@echo "make messages - update locale/*/django.po from the code and compile the .mo files (needs gettext)"
 	@echo "make bench-scale - every kind of page at 1,000 and at 100,000 stories, p50/p95 side by side (~15 min; BENCH_SCALE_ARGS=\"--stories 20000\")"
 	@echo "make backup - one archive of the database and media in BACKUP_DIR (default backups/)"
 	@echo "make restore FILE=backups/newsroom-...tar.gz - put a backup back (asks first)"
@@ -58,6 +59,14 @@ format: $(VENV)/.dev-installed
 check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The catalogues (locale/): new messages in, gone ones out, then the .mo files that are
+# committed beside them (tests/test_i18n.py checks they match). Needs GNU gettext.
+LOCALES ?= ar fa ur
+messages: $(VENV)/.run-installed
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete \
+		-i ".venv/*" -i "tests/*" -i "deploy/*" -i "scripts/*" -i "demo/*" -i "staticfiles/*" -i "media/*"
+	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(LOCALES))
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/bench.py

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
@@ -343,11 +344,12 @@ class Article(models.Model):
         TRASHED = "trashed", _("In trash")
 
     class StoryType(models.TextChoices):
-        NEWS = "news", _("News")
-        ANALYSIS = "analysis", _("Analysis")
-        OPINION = "opinion", _("Opinion")
-        REVIEW = "review", _("Review")
-        SPONSORED = "sponsored", _("Sponsored")
+        # Shown to readers as a label on the story and its cards (context "story type").
+        NEWS = "news", pgettext_lazy("story type", "News")
+        ANALYSIS = "analysis", pgettext_lazy("story type", "Analysis")
+        OPINION = "opinion", pgettext_lazy("story type", "Opinion")
+        REVIEW = "review", pgettext_lazy("story type", "Review")
+        SPONSORED = "sponsored", pgettext_lazy("story type", "Sponsored")
 
     # Story
     headline = models.CharField(_("headline"), max_length=255)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.conf import setting
 from comments.models import Comment
+from newsroom import l10n
 
 TOKEN_SALT = "comments.form.token"  # noqa: S105 (a signing salt, not a secret)
 HONEYPOT = "phone_number"
@@ -75,9 +76,12 @@ class CommentForm(forms.ModelForm):
         fields = ["name", "email", "website", "body"]
         labels = {"name": _("Name"), "email": _("Email"), "body": _("Comment")}
         help_texts = {"email": ""}  # the form's notice says it: never published
+        # Ours, not Django's: Django's Urdu catalogue lacks it.
+        error_messages = {"email": {"invalid": _("Enter a valid email address.")}}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            # Addresses read left to right on a right-to-left page too.
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
             "body": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -88,7 +92,7 @@ class CommentForm(forms.ModelForm):
         self.instance.article = article
         max_length = setting("MAX_LENGTH")
         self.fields["body"].widget.attrs["maxlength"] = str(max_length)
-        self.fields["website"].widget.attrs["autocomplete"] = "url"
+        self.fields["website"].widget.attrs.update({"autocomplete": "url", "dir": "ltr"})
         if not self.is_bound:
             self.initial["token"] = make_token(article)
             self.initial["submission"] = self.initial.get("submission") or new_submission_id()
@@ -131,7 +135,7 @@ class CommentForm(forms.ModelForm):
         if len(body) > max_length:
             raise forms.ValidationError(
                 _("Comments can be %(max)s characters at most; yours has %(n)s.")
-                % {"max": f"{max_length:,}", "n": f"{len(body):,}"}
+                % {"max": l10n.number(max_length), "n": l10n.number(len(body))}
             )
         return body
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comments.conf import setting
 
@@ -154,9 +155,17 @@ class Comment(models.Model):
         super().clean()
         if self.parent_id:
             if self.parent.article_id != self.article_id:
-                raise ValidationError({"parent": _("A reply must be on the same story.")})
+                raise ValidationError(
+                    {"parent": pgettext_lazy("comment form", "A reply must be on the same story.")}
+                )
             if self.parent.depth >= setting("MAX_DEPTH"):
-                raise ValidationError({"parent": _("This conversation cannot go any deeper.")})
+                raise ValidationError(
+                    {
+                        "parent": pgettext_lazy(
+                            "comment form", "This conversation cannot go any deeper."
+                        )
+                    }
+                )
 
     @property
     def excerpt(self):

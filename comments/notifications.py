@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from comments.conf import setting
 
@@ -56,10 +57,12 @@ def send_waiting():
             "queue_url": settings.SITE_URL + reverse("admin:comments_comment_queue"),
             "site_name": settings.SITE_NAME,
         }
-        subject = (
-            f"[{settings.SITE_NAME}] {len(comments)} comment{'s' if len(comments) != 1 else ''} "
-            "waiting for moderation"
-        )
+        count = len(comments)
+        subject = f"[{settings.SITE_NAME}] " + ngettext(
+            "%(count)s comment waiting for moderation",
+            "%(count)s comments waiting for moderation",
+            count,
+        ) % {"count": count}
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
             moderators_notified_at=timezone.now()
         )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -118,13 +119,13 @@ def post_comment(request, article_id):
 
     response = HttpResponseRedirect(comments_url(article))
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Thank you: your comment is published.")
+        messages.success(request, _("Thank you: your comment is published."))
         response["Location"] = f"{article.get_absolute_url()}#c{comment.pk}"
     else:
         # Pending and spam get the same answer: the sender alone sees it as awaiting moderation.
         posted = request.session.get(SESSION_KEY, [])
         request.session[SESSION_KEY] = (posted + [comment.pk])[-20:]
-        messages.info(request, "Thank you. Your comment is awaiting moderation.")
+        messages.info(request, _("Thank you. Your comment is awaiting moderation."))
     if form.cleaned_data.get("remember"):
         response.set_cookie(
             REMEMBER_COOKIE,
@@ -196,13 +197,13 @@ def report_comment(request, pk):
         article__in=Article.objects.published(),
     )
     if not ratelimit.hit(request, "report"):
-        messages.error(request, "Too many reports from your connection. Please try later.")
+        messages.error(request, _("Too many reports from your connection. Please try later."))
     elif moderation.report(
         comment, reporter_hash(request, comment), network_hash(request, comment)
     ):
-        messages.success(request, "Thank you. A moderator will look at this comment.")
+        messages.success(request, _("Thank you. A moderator will look at this comment."))
     else:
-        messages.info(request, "You have already reported this comment.")
+        messages.info(request, _("You have already reported this comment."))
     return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#c{comment.pk}")
 
 

@@ -197,6 +197,14 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# The reader site's catalogues (locale/<lang>/LC_MESSAGES/django.po, with the .mo committed so
+# a new machine needs no gettext tools), and the number formats of the editions that Django's
+# own differ from (newsroom/formats; newsroom.l10n).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
+# The languages whose reader pages write digits in their own script (newsroom.l10n): Persian
+# always does, Arabic news mostly does in the Mashriq (set "fa" alone for a Maghreb edition).
+NATIVE_DIGITS = env.list("NATIVE_DIGITS", default=["ar", "fa"])
 
 # Static files: WhiteNoise serves compressed, fingerprinted files with far-future caching.
 STATIC_URL = "static/"

@@ -108,6 +108,44 @@ def reader_paper():
     return story, related
 
 
+def arabic_story():
+    """A story written in Arabic (so any English left on its page is the site's own), with
+    comments, a correction, tags, and a section with two pages of stories."""
+    from tests.factories import CommentFactory, CorrectionFactory
+
+    section = SectionFactory(name="سياسة", slug="politics", description="أخبار السياسة")
+    author = AuthorFactory(name="ليلى حسن", slug="layla", bio="تغطي شؤون الإسكان.", expertise="")
+    image = ImageFactory(alt_text="أعضاء المجلس", caption="جلسة التصويت", credit="وكالة")
+    story = ArticleFactory(
+        section=section,
+        headline="المجلس يقر خطة الإسكان",
+        standfirst="أيد الأعضاء الخطة بعد نقاش طويل.",
+        body="<p>صوّت المجلس يوم الثلاثاء.</p>",
+        source="وكالة",
+        dateline="القاهرة",
+        story_type=Article.StoryType.ANALYSIS,
+        lead_image=image,
+        authors=[author],
+        tags=["إسكان"],
+        show_updated=True,
+        publish_at=ago(hours=3),
+    )
+    CorrectionFactory(article=story, text="صُحّح اسم الحي.")
+    for i in range(21):
+        ArticleFactory(
+            section=section,
+            headline=f"خبر رقم {i}",
+            slug=f"story-{i}",
+            standfirst="ملخص الخبر.",
+            body="<p>نص الخبر.</p>",
+            authors=[author],
+            publish_at=ago(hours=4 + i),
+        )
+    first = CommentFactory(article=story, name="سامي", body="خبر سار.")
+    CommentFactory(article=story, parent=first, name="منى", body="أوافقك.")
+    return story
+
+
 WORDS = [
     "council",
     "housing",

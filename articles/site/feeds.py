@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import parse_http_date_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import cache as page_tags
 from articles.models import Author, Section
@@ -92,7 +94,7 @@ class LatestStoriesFeed(Feed):
         return absolute(reverse("articles:home"))
 
     def description(self, obj=None):
-        return f"The latest stories from {settings.SITE_NAME}."
+        return _("The latest stories from %(site)s.") % {"site": settings.SITE_NAME}
 
     def feed_url(self, obj=None):
         return absolute(reverse("articles:feed"))
@@ -159,7 +161,7 @@ class ListingFeed(LatestStoriesFeed):
 
     feed_url_name = None  # the URL name of this feed, which takes the slug
     story_filter = None  # the Article lookup that picks the listing's stories
-    blurb = None  # the description, formatted with the listing's name and the site's
+    blurb = None  # the description, with %(name)s (the listing's) and %(site)s
 
     def listings(self):
         raise NotImplementedError
@@ -174,7 +176,7 @@ class ListingFeed(LatestStoriesFeed):
         return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
-        return self.blurb.format(name=obj.name, site=settings.SITE_NAME)
+        return self.blurb % {"name": obj.name, "site": settings.SITE_NAME}
 
     def feed_url(self, obj=None):
         return absolute(reverse(self.feed_url_name, kwargs={"slug": obj.slug}))
@@ -186,7 +188,7 @@ class ListingFeed(LatestStoriesFeed):
 class SectionFeed(ListingFeed):
     feed_url_name = "articles:section_feed"
     story_filter = "section"
-    blurb = "The latest {name} stories from {site}."
+    blurb = gettext_lazy("The latest %(name)s stories from %(site)s.")
 
     def listings(self):
         return Section.objects.all()
@@ -198,7 +200,7 @@ class SectionFeed(ListingFeed):
 class TagFeed(ListingFeed):
     feed_url_name = "articles:tag_feed"
     story_filter = "tags"
-    blurb = "Stories tagged “{name}” from {site}."
+    blurb = gettext_lazy("Stories tagged “%(name)s” from %(site)s.")
 
     def listings(self):
         return reader_tags()
@@ -219,7 +221,7 @@ class TagFeed(ListingFeed):
 class AuthorFeed(ListingFeed):
     feed_url_name = "articles:author_feed"
     story_filter = "authors"
-    blurb = "Stories by {name} from {site}."
+    blurb = gettext_lazy("Stories by %(name)s from %(site)s.")
 
     def listings(self):
         return Author.objects.all()

@@ -16,8 +16,10 @@ from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from articles.models import SEARCH_CONFIG, Article
+from newsroom import l10n
 
 MAX_QUERY_LENGTH = 200
 # At most this many of the newest matching stories are ranked (and counted): see search().
@@ -78,17 +80,23 @@ class QueryProblem(ValueError):
 def clean_query(text):
     text = (text or "").strip()
     if not text:
-        raise QueryProblem("Type a word or two to search the stories.")
+        raise QueryProblem(_("Type a word or two to search the stories."))
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryProblem(
-            f"That search is too long: use up to {MAX_QUERY_LENGTH} characters, "
-            "a few distinctive words work best."
+            _(
+                "That search is too long: use up to %(max)s characters, "
+                "a few distinctive words work best."
+            )
+            % {"max": l10n.number(MAX_QUERY_LENGTH)}
         )
     parsed = parse(text)
     if not parsed:
-        raise QueryProblem("Search needs at least one word made of letters or numbers.")
+        raise QueryProblem(_("Search needs at least one word made of letters or numbers."))
     if len(parsed.phrases) + len(parsed.words) + len(parsed.excluded) > MAX_TERMS:
-        raise QueryProblem(f"Use at most {MAX_TERMS} words: a few distinctive words work best.")
+        raise QueryProblem(
+            _("Use at most %(max)s words: a few distinctive words work best.")
+            % {"max": l10n.number(MAX_TERMS)}
+        )
     return parsed
 
 

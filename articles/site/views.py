@@ -19,6 +19,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -28,7 +30,7 @@ from articles.models import Article, ArticleRedirect, Author, Section, TagRedire
 from articles.site import jsonld, kept
 from articles.site import search as reader_search
 from articles.site.paging import ListingPaginator
-from newsroom import fragments, site_url
+from newsroom import fragments, l10n, site_url
 from newsroom.http import private_page, public_cache, set_last_modified
 from newsroom.pagecache import depends_on
 
@@ -121,7 +123,7 @@ def share_links(article):
     url = quote(site_url.absolute(article.get_absolute_url()), safe="")
     text = quote(article.headline, safe="")
     return [
-        ("Email", f"mailto:?subject={text}&body={url}"),
+        (_("Email"), f"mailto:?subject={text}&body={url}"),
         ("Bluesky", f"https://bsky.app/intent/compose?text={text}%20{url}"),
         ("X", f"https://x.com/intent/post?url={url}&text={text}"),
         ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
@@ -388,7 +390,7 @@ class TagView(ListingMixin, ListView):
         return reader_tags()
 
     def listing_context(self, listing):
-        return {"listing_title": f"Stories tagged “{listing.name}”"}
+        return {"listing_title": _("Stories tagged “%(name)s”") % {"name": listing.name}}
 
     def get(self, request, *args, **kwargs):
         try:
@@ -413,6 +415,11 @@ class AuthorView(ListingMixin, ListView):
         return Author.objects.all()
 
 
+def stories_from(when):
+    """The title of a date archive: `when` is the day, month or year, written for the reader."""
+    return _("Stories from %(when)s") % {"when": when}
+
+
 def days_from(start, next_start):
     """A pub_date range from `start` to the day before next_start(start) (none after 9999)."""
     try:
@@ -429,13 +436,13 @@ class DateArchiveView(ArticleListMixin, ListView):
         year, month, day = (self.kwargs.get(part) for part in ("year", "month", "day"))
         start = parse_date(year, month or 1, day or 1)
         if day:
-            self.listing_title = f"Stories from {start:%-d %B %Y}"
+            self.listing_title = stories_from(l10n.date(start, "date"))
             span = {"pub_date": start}
         elif month:
-            self.listing_title = f"Stories from {start:%B %Y}"
+            self.listing_title = stories_from(l10n.date(start, "month"))
             span = days_from(start, lambda day: (day + datetime.timedelta(days=31)).replace(day=1))
         else:
-            self.listing_title = f"Stories from {year}"
+            self.listing_title = stories_from(l10n.digits(year))
             span = days_from(start, lambda day: day.replace(year=day.year + 1))
         # A range of days, in the order of the article_live_day index: with `pub_date__month`
         # (an EXTRACT) or in publication-time order, a page of 2023 walked back through
@@ -462,7 +469,7 @@ class SearchView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
-            listing_title="Search",
+            listing_title=pgettext("page title", "Search"),
             query=self.query[: reader_search.MAX_QUERY_LENGTH],
             problem=self.problem,
             **kwargs,

@@ -1,0 +1,543 @@
+"""The reader site in Arabic, Persian and Urdu: complete catalogues, the committed .mo files
+matching them, pages that speak the language (no English left over), the edition's dates and
+digits, right-to-left styling. No gettext tools needed: the catalogues are read here."""
+
+import ast
+import datetime
+import gettext
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
+from django.views.defaults import server_error
+
+from newsroom import l10n
+from tests.comment_helpers import post_comment
+from tests.reader_data import arabic_story
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ["ar", "fa", "ur"]
+PLURAL_FORMS = {
+    "ar": (
+        "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=11 && n%100<=99 ? 4 : 5;"
+    ),
+    "fa": "nplurals=2; plural=(n > 1);",
+    "ur": "nplurals=2; plural=(n != 1);",
+}
+# Where the messages readers see come from: the reader templates (not the desk's or the
+# admin's), the reader site's and the comments' Python, and the model labels readers see,
+# which carry a context of their own.
+READER_SOURCES = re.compile(
+    r"^(templates/(?!admin/|articles/desk/)|articles/site/|comments/(forms|views|notifications)\.py"
+    r"|newsroom/l10n\.py)"
+)
+READER_CONTEXTS = {"story type", "comment form"}
+
+
+# --- A small .po reader ------------------------------------------------------------------------
+
+
+def read_po(path):
+    """The entries of a .po file: dicts with msgctxt, msgid, msgid_plural, msgstr (a list: one
+    per plural form), references and flags. Obsolete (#~) entries are left out."""
+    entries, entry, field = [], None, None
+
+    def close():
+        if entry is not None and "msgid" in entry:
+            entries.append(entry)
+
+    for line in Path(path).read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            close()
+            entry, field = None, None
+            continue
+        if entry is None:
+            entry = {"references": [], "flags": set(), "msgctxt": None, "msgid_plural": None}
+            entry["msgstr"] = {}
+        if line.startswith("#~"):
+            continue
+        if line.startswith("#:"):
+            entry["references"] += [ref.rsplit(":", 1)[0] for ref in line[2:].split()]
+        elif line.startswith("#,"):
+            entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            value = ast.literal_eval(line)
+            if isinstance(field, tuple):
+                entry["msgstr"][field[1]] += value
+            else:
+                entry[field] += value
+        else:
+            keyword, value = line.split(" ", 1)
+            value = ast.literal_eval(value)
+            match = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
+            if match:
+                field = ("msgstr", int(match.group(1)))
+                entry["msgstr"][field[1]] = value
+            elif keyword == "msgstr":
+                field = ("msgstr", 0)
+                entry["msgstr"][0] = value
+            else:
+                field = keyword
+                entry[keyword] = value
+    for entry in entries:
+        entry["msgstr"] = [entry["msgstr"][i] for i in sorted(entry["msgstr"])]
+    return entries
+
+
+def catalogue(language):
+    return ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
+def header(entries):
+    (head,) = [entry for entry in entries if entry["msgid"] == ""]
+    fields = dict(line.split(": ", 1) for line in head["msgstr"][0].splitlines() if line)
+    return head, fields
+
+
+def reader_facing(entry):
+    return entry["msgid"] and (
+        any(READER_SOURCES.match(ref) for ref in entry["references"])
+        or entry["msgctxt"] in READER_CONTEXTS
+    )
+
+
+def test_the_po_reader_reads_contexts_plurals_flags_and_continued_lines(tmp_path):
+    path = tmp_path / "django.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        '#: templates/base.html:3 comments/forms.py:9\n#, fuzzy, python-format\nmsgctxt "c"\n'
+        'msgid "a %(n)s"\nmsgid_plural "b"\nmsgstr[0] "x \\"y\\""\nmsgstr[1] ""\n"z"\n\n'
+        '#~ msgid "gone"\n#~ msgstr "old"\n',
+        encoding="utf-8",
+    )
+    head, entry = read_po(path)
+    assert header([head, entry])[1]["Plural-Forms"] == "nplurals=2; plural=(n != 1);\\n"[:-2]
+    assert entry["msgctxt"] == "c" and entry["msgid"] == "a %(n)s" and entry["msgid_plural"] == "b"
+    assert entry["msgstr"] == ['x "y"', "z"]
+    assert entry["flags"] == {"fuzzy", "python-format"}
+    assert entry["references"] == ["templates/base.html", "comments/forms.py"]
+
+
+# --- Catalogues --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_header_names_the_language_and_its_plural_rule(language):
+    head, fields = header(read_po(catalogue(language)))
+    assert "fuzzy" not in head["flags"]  # msgfmt would skip a fuzzy header, charset and all
+    assert fields["Language"] == language
+    assert fields["Content-Type"] == "text/plain; charset=UTF-8"
+    assert fields["Plural-Forms"] == PLURAL_FORMS[language]
+    # The rule the catalogue gives is the one Django reads from the compiled file.
+    compiled = gettext.GNUTranslations(catalogue(language).with_suffix(".mo").open("rb"))
+    if language == "ar":
+        assert [compiled.plural(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102)] == [
+            0,
+            1,
+            2,
+            3,
+            3,
+            4,
+            4,
+            5,
+            5,
+        ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reader_facing_message_is_translated(language):
+    entries = read_po(catalogue(language))
+    nplurals = int(re.match(r"nplurals=(\d+)", PLURAL_FORMS[language]).group(1))
+    reader = [entry for entry in entries if reader_facing(entry)]
+    assert len(reader) > 140  # the catalogue has the reader site's messages at all
+    problems = []
+    for entry in reader:
+        expected = nplurals if entry["msgid_plural"] else 1
+        if "fuzzy" in entry["flags"]:
+            problems.append(("fuzzy", entry["msgid"]))
+        elif len(entry["msgstr"]) != expected or not all(s.strip() for s in entry["msgstr"]):
+            problems.append(("untranslated", entry["msgid"]))
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_use_only_the_placeholders_and_markup_of_their_message(language):
+    problems = []
+    for entry in filter(reader_facing, read_po(catalogue(language))):
+        source = entry["msgid"] + (entry["msgid_plural"] or "")
+        names = set(re.findall(r"%\((\w+)\)s", source))
+        tags = sorted(re.findall(r"</?\w+", entry["msgid"]))
+        for text in entry["msgstr"]:
+            if not set(re.findall(r"%\((\w+)\)s", text)) <= names:
+                problems.append(("placeholder", entry["msgid"], text))
+            if sorted(re.findall(r"</?\w+", text)) != tags:
+                problems.append(("markup", entry["msgid"], text))
+        if not entry["msgid_plural"] and names - set(
+            re.findall(r"%\((\w+)\)s", entry["msgstr"][0])
+        ):
+            problems.append(("dropped", entry["msgid"], entry["msgstr"][0]))
+    assert problems == []
+
+
+def po_messages(entries):
+    """What a compiled catalogue holds for `entries`: translated, not fuzzy, keyed the way
+    GNUTranslations keys them (context\\x04msgid; (msgid, n) for plural forms)."""
+    messages = {}
+    for entry in entries:
+        if not entry["msgid"] or "fuzzy" in entry["flags"]:
+            continue
+        if not all(entry["msgstr"]):
+            continue
+        key = entry["msgid"]
+        if entry["msgctxt"] is not None:
+            key = f"{entry['msgctxt']}\x04{key}"
+        if entry["msgid_plural"]:
+            for n, text in enumerate(entry["msgstr"]):
+                messages[(key, n)] = text
+        else:
+            messages[key] = entry["msgstr"][0]
+    return messages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_committed_mo_file_matches_its_po(language):
+    with catalogue(language).with_suffix(".mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    held = {key: value for key, value in compiled._catalog.items() if key != ""}
+    assert held == po_messages(read_po(catalogue(language)))
+
+
+def test_mo_comparison_notices_a_stale_translation():
+    entries = read_po(catalogue("ar"))
+    with catalogue("ar").with_suffix(".mo").open("rb") as mo:
+        held = {k: v for k, v in gettext.GNUTranslations(mo)._catalog.items() if k != ""}
+    (post,) = [entry for entry in entries if entry["msgid"] == "Post your comments"]
+    post["msgstr"] = ["شيء آخر"]
+    assert held != po_messages(entries)
+
+
+# --- Pages in each language --------------------------------------------------------------------
+
+POST_YOUR_COMMENTS = {
+    "ar": "أضف تعليقك",
+    "fa": "دیدگاه خود را بنویسید",
+    "ur": "اپنی رائے دیں",
+}
+NOT_PUBLISHED = {
+    "ar": "لن يُنشر عنوان بريدك الإلكتروني. الحقول المطلوبة مشار إليها بـ *",
+    "fa": "نشانی ایمیل شما منتشر نخواهد شد. بخش\u200cهای ضروری با * مشخص شده\u200cاند",
+    "ur": "آپ کا ای میل ایڈریس شائع نہیں کیا جائے گا۔ ضروری خانوں پر * کا نشان ہے",
+}
+# Latin words a page in Arabic script may still show: brands, feed formats, the time zone.
+ALLOWED_LATIN = {"Bluesky", "Facebook", "LinkedIn", "WhatsApp", "RSS", "Atom", "GMT", "BST", "UTC"}
+
+
+class VisibleText(HTMLParser):
+    """The words a reader sees or hears: text outside <script>/<style>, and the attributes
+    a browser shows or reads out (alt, title, placeholder, aria-label, a button's value)."""
+
+    SHOWN = {"alt", "title", "placeholder", "aria-label"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.hidden += 1
+        attrs = dict(attrs)
+        self.parts += [value for name, value in attrs.items() if name in self.SHOWN and value]
+        if tag == "input" and attrs.get("type") == "submit":
+            self.parts.append(attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def english_words(page):
+    parser = VisibleText()
+    parser.feed(page)
+    words = re.findall(r"[A-Za-z]{2,}", " ".join(parser.parts))
+    return sorted(set(words) - ALLOWED_LATIN)
+
+
+@pytest.fixture
+def arabic_paper(settings):
+    settings.SITE_NAME = "غرفة الأخبار"
+    return arabic_story()
+
+
+def read_in(client, language, url):
+    """`url` as a reader of the `language` edition gets it: until editions have addresses of
+    their own, the page drawn while `language` is active (with them, the edition's `/ar/...`)."""
+    with translation.override(language):
+        return client.get(url)
+
+
+def pages(story):
+    return [
+        "/",
+        story.get_absolute_url(),
+        "/section/politics/",
+        "/section/politics/?page=2",
+        "/author/layla/",
+        f"/{story.pub_date:%Y/%m/%d}/",
+        "/search/?q=المجلس",
+        "/search/?q=غائب",
+        "/search/?q=",
+        "/no-such-page/",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reader_pages_leave_no_english_behind(client, arabic_paper, language):
+    for url in pages(arabic_paper):
+        response = read_in(client, language, url)
+        assert response.status_code in (200, 404), url
+        assert english_words(response.content.decode()) == [], url
+
+
+@pytest.mark.django_db
+def test_the_english_check_finds_english(client, arabic_paper):
+    page = client.get(arabic_paper.get_absolute_url()).content.decode()
+    assert {"Post", "comments", "Corrections", "Published"} <= set(english_words(page))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_comment_form_speaks_the_language(client, arabic_paper, language):
+    page = read_in(client, language, arabic_paper.get_absolute_url()).content.decode()
+    assert POST_YOUR_COMMENTS[language] in page
+    assert NOT_PUBLISHED[language] in page
+    assert "Post your comments" not in page
+    assert "Required fields are marked" not in page
+    # An email address and a web address read left to right on a right-to-left page too.
+    for name in ("email", "website"):
+        (field,) = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert 'dir="ltr"' in field
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_rejected_comment_page_speaks_the_language(client, arabic_paper, language):
+    with translation.override(language):
+        response = post_comment(
+            client, arabic_paper, name=" ", email="not-an-email", body="تعليقي على الخبر."
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert english_words(page) == []
+    assert POST_YOUR_COMMENTS[language] in page
+    with translation.override(language):
+        assert translation.gettext("Enter a valid email address.") in page
+        assert translation.gettext("This field is required.") in page  # Django's own catalogue
+
+
+@pytest.mark.django_db
+def test_comment_notice_after_posting_speaks_the_language(client, arabic_paper):
+    with translation.override("ar"):
+        response = post_comment(client, arabic_paper, body="تعليق جديد على الخبر.")
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+    assert "شكرًا لك. تعليقك بانتظار المراجعة." in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_error_pages_speak_the_language(language, settings):
+    settings.SITE_NAME = "غرفة الأخبار"
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        page = server_error(request).content.decode()
+        unavailable = render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
+        bad = render_to_string("400.html", {"SITE_NAME": settings.SITE_NAME})
+    for html in (page, unavailable, bad):
+        assert english_words(html) == []
+    assert "Something went wrong" not in page
+
+
+# --- Dates, times and digits -------------------------------------------------------------------
+
+MOMENT = datetime.datetime(2026, 12, 3, 14, 5, tzinfo=datetime.UTC)
+
+
+def test_english_dates_and_numbers_are_unchanged():
+    with translation.override("en-gb"):
+        assert l10n.date(MOMENT) == "3 December 2026, 14:05"
+        assert l10n.date(MOMENT, "datetime_zone") == "3 December 2026, 14:05 GMT"
+        assert l10n.date(MOMENT.date(), "date") == "3 December 2026"
+        assert l10n.number(12345) == "12,345"
+
+
+def test_arabic_dates_have_arabic_months_and_arabic_indic_digits():
+    with translation.override("ar"):
+        assert l10n.date(MOMENT) == "٣ ديسمبر ٢٠٢٦، ١٤:٠٥"
+        assert l10n.date(MOMENT.date(), "month") == "ديسمبر ٢٠٢٦"
+        assert l10n.number(12345) == "١٢٬٣٤٥"
+
+
+def test_persian_dates_and_numbers_use_persian_digits():
+    with translation.override("fa"):
+        assert l10n.date(MOMENT) == "۳ دسامبر ۲۰۲۶، ۱۴:۰۵"
+        assert l10n.number(12345) == "۱۲٬۳۴۵"
+
+
+def test_urdu_keeps_western_digits():
+    with translation.override("ur"):
+        assert l10n.date(MOMENT) == "3 دسمبر 2026، 14:05"
+        assert l10n.number(12345) == "12,345"
+
+
+def test_which_editions_write_their_own_digits_is_a_setting(settings):
+    settings.NATIVE_DIGITS = ["fa"]  # a Maghreb Arabic edition writes 0-9
+    with translation.override("ar"):
+        assert l10n.date(MOMENT) == "3 ديسمبر 2026، 14:05"
+    with translation.override("fa"):
+        assert l10n.digits(2026) == "۲۰۲۶"
+
+
+@pytest.mark.django_db
+def test_story_page_dates_and_counts_in_persian_digits(client, arabic_paper):
+    page = read_in(client, "fa", arabic_paper.get_absolute_url()).content.decode()
+    with translation.override("fa"):
+        expected = l10n.date(arabic_paper.date_published, "datetime_zone")
+    assert re.search(r"[۰-۹]", expected)
+    assert f">{expected}</time>" in page
+    assert "۲ دیدگاه" in page  # the comments heading
+    assert not re.search(r">[^<]*\b20\d\d\b[^<]*</time>", page)  # no Western year in a date
+
+
+# --- Right to left ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_right_to_left_pages_load_bootstraps_rtl_build(client, language):
+    page = read_in(client, language, "/").content.decode()
+    assert "vendor/bootstrap/bootstrap.rtl.min.css" in page
+    assert "vendor/bootstrap/bootstrap.min.css" not in page
+
+
+@pytest.mark.django_db
+def test_left_to_right_pages_load_the_ltr_build(client):
+    page = client.get("/").content.decode()
+    assert "vendor/bootstrap/bootstrap.min.css" in page
+    assert "bootstrap.rtl" not in page
+
+
+def test_error_pages_load_the_build_of_their_direction():
+    request = RequestFactory().get("/")
+    with translation.override("ar"):
+        assert "bootstrap.rtl.min.css" in server_error(request).content.decode()
+    with translation.override("en-gb"):
+        assert "bootstrap.rtl.min.css" not in server_error(request).content.decode()
+
+
+def test_vendored_rtl_build_is_the_same_bootstrap_as_the_ltr_one():
+    vendor = ROOT / "static" / "vendor" / "bootstrap"
+
+    def version(name):
+        return re.search(r"Bootstrap\s+v(\d+\.\d+\.\d+)", (vendor / name).read_text()[:300])[1]
+
+    assert version("bootstrap.rtl.min.css") == version("bootstrap.min.css")
+    rtl = (vendor / "bootstrap.rtl.min.css").read_text()
+    assert "sourceMappingURL" not in rtl  # no map is shipped: the manifest storage would fail
+    assert ".ms-auto{margin-right:auto!important}" in rtl  # the flipped build, not a copy
+
+
+PHYSICAL = re.compile(
+    r"(?<![\w-])(left|right)\s*:"  # left: 0
+    r"|-(left|right)\b[\w-]*\s*:"  # margin-left:, border-top-right-radius:
+    r"|\b(float|clear|text-align)\s*:\s*(left|right)\b"
+)
+
+
+def own_stylesheets():
+    found = [
+        path
+        for folder in [ROOT / "static", *ROOT.glob("*/static")]
+        for path in folder.rglob("*.css")
+        if "vendor" not in path.relative_to(ROOT).parts
+    ]
+    assert ROOT / "static" / "css" / "site.css" in found
+    return found
+
+
+@pytest.mark.parametrize("path", own_stylesheets(), ids=lambda path: path.name)
+def test_our_css_uses_logical_properties(path):
+    css = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+    assert [match.group(0) for match in PHYSICAL.finditer(css)] == []
+
+
+def test_the_physical_property_check_finds_them():
+    css = ".a{margin-left:1px} .b { left: 0 } .c{text-align:right} .d{border-top-right-radius:2px}"
+    assert len(PHYSICAL.findall(css)) == 4
+    assert not PHYSICAL.findall(
+        ".a{margin-inline-start:1px;inset-inline-start:0;text-align:start}"
+    )
+
+
+def test_arabic_script_editions_get_their_own_type():
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    for language in LANGUAGES:
+        assert f":lang({language})" in css
+    assert '"Noto Nastaliq Urdu"' in css  # Urdu reads in Nastaliq
+    assert "letter-spacing: normal" in css  # tracking breaks the joins of Arabic script
+
+
+def test_bundled_fonts_are_woff2_subsets_with_their_licence_and_swap():
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    faces = re.findall(r"@font-face\s*{(.*?)}", css, flags=re.S)
+    assert len(faces) == 6
+    for face in faces:
+        assert "font-display: swap" in face
+        assert "unicode-range: U+0600-06FF" in face  # fetched only for Arabic-script text
+        (url,) = re.findall(r'url\("([^"]+)"\)', face)
+        font = (ROOT / "static" / "css" / url).resolve()
+        assert font.suffix == ".woff2" and font.read_bytes()[:4] == b"wOF2"
+        assert font.stat().st_size < 200_000
+        assert "SIL Open Font License" in (font.parent / "OFL.txt").read_text()
+
+
+@pytest.mark.django_db
+def test_moderators_mail_speaks_the_active_language(moderators_mailbox):
+    from comments.notifications import send_waiting
+    from tests.factories import CommentFactory
+
+    CommentFactory(status="pending", name="سامي", body="تعليق ينتظر.")
+    CommentFactory(status="pending", name="منى", body="تعليق آخر.")
+    with translation.override("ar"):
+        assert send_waiting() == 2
+    (message,) = moderators_mailbox
+    assert "تعليقان بانتظار المراجعة" in message.subject  # Arabic's dual
+    assert "تعليقان بانتظار المراجعة على" in message.body
+    assert "افتح قائمة المراجعة:" in message.body
+    words = re.sub(r"https?://\S+", "", message.subject + message.body)
+    assert not re.search(r"\b(comments?|waiting|Open the queue)\b", words)
+
+
+@pytest.fixture
+def moderators_mailbox():
+    from django.contrib.auth.models import Group
+    from django.core import mail
+
+    from articles.desk.roles import sync_groups
+    from tests.factories import UserFactory
+
+    sync_groups()
+    user = UserFactory(is_staff=True, email="desk@newsroom.test")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    mail.outbox = []
+    return mail.outbox
