@@ -1,3 +1,4 @@
+import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -23,6 +24,7 @@ from articles.images import (
     validate_image_upload,
 )
 from articles.sanitize import reading_minutes, sanitize_html, word_count
+from newsroom import editions
 from newsroom.tasks import enqueue_with_transaction
 
 
@@ -301,6 +303,11 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, and the publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def in_edition(self, code=None):
+        """The stories of one edition: the active one (the request's) unless `code` is given.
+        Every reader page of an edition starts from `published().in_edition()`."""
+        return self.filter(language=code or editions.current())
+
     @staticmethod
     def card_prefetches():
         """What a card needs besides its own row: the authors, in byline order."""
@@ -349,13 +356,34 @@ class Article(models.Model):
         REVIEW = "review", _("Review")
         SPONSORED = "sponsored", _("Sponsored")
 
+    # Edition: each language version of a story is a story of its own, with its own address,
+    # status and comments; the versions share a translation key (as wagtail-localize keys
+    # them), at most one per language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=editions.choices,
+        default=editions.default,
+        help_text=_("The edition the story appears in."),
+    )
+    translation_key = models.UUIDField(
+        _("translation group"),
+        default=uuid.uuid4,
+        help_text=_(
+            "Versions of one story in different languages share this. A group holds at most "
+            "one story per language."
+        ),
+    )
+
     # Story
     headline = models.CharField(_("headline"), max_length=255)
     slug = models.SlugField(
         _("slug"),
         max_length=255,
         allow_unicode=True,
-        help_text=_("The last part of the story's address. Unique for its publication date."),
+        help_text=_(
+            "The last part of the story's address. Unique for its publication date in its edition."
+        ),
     )
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("One or two sentences under the headline.")
@@ -505,7 +533,9 @@ class Article(models.Model):
     history = HistoricalRecords(
         verbose_name=_("story revision"),
         # Derived from the text on every save; a revision need not keep it.
-        excluded_fields=["search_vector"],
+        # The translation group is which stories are versions of each other, not a revision
+        # of one: reverting a story never moves it to another group.
+        excluded_fields=["search_vector", "translation_key"],
         bases=[RevisionRelations],
     )
 
@@ -517,9 +547,16 @@ class Article(models.Model):
         permissions = [("publish_article", _("Can publish, schedule and unpublish stories"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["pub_date", "slug"],
-                name="article_unique_slug_per_date",
-                violation_error_message=_("Another story published that day has this slug."),
+                fields=["language", "pub_date", "slug"],
+                name="article_unique_slug_per_edition_date",
+                violation_error_message=_(
+                    "Another story published that day in this edition has this slug."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                name="article_one_version_per_language",
+                violation_error_message=_("This story already has a version in this language."),
             ),
             models.CheckConstraint(
                 condition=Q(status="trashed", trashed_at__isnull=False)
@@ -567,17 +604,19 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        if self.pub_date is None:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
-        return reverse(
-            "articles:article",
-            kwargs={
-                "year": self.pub_date.year,
-                "month": f"{self.pub_date.month:02d}",
-                "day": f"{self.pub_date.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        """The story's address in its edition (`/ar/...` for an Arabic story)."""
+        with translation.override(self.language):
+            if self.pub_date is None:
+                return reverse("articles:preview", kwargs={"pk": self.pk})
+            return reverse(
+                "articles:article",
+                kwargs={
+                    "year": self.pub_date.year,
+                    "month": f"{self.pub_date.month:02d}",
+                    "day": f"{self.pub_date.day:02d}",
+                    "slug": self.slug,
+                },
+            )
 
     def save(self, *args, **kwargs):
         self.derive_from_text()
@@ -623,6 +662,17 @@ class Article(models.Model):
         self.first_published_at = self.first_publication_time()
         self.pub_date = timezone.localdate(self.first_published_at)
 
+    def published_versions(self):
+        """The published versions of this story, itself included, in the order of the
+        editions: {language: story}, one query."""
+        found = {
+            version.language: version
+            for version in Article.objects.published()
+            .filter(translation_key=self.translation_key, language__in=editions.codes())
+            .only("id", "language", "slug", "pub_date", "translation_key")
+        }
+        return {code: found[code] for code in editions.codes() if code in found}
+
     @property
     def date_published(self):
         """When readers are told the story was published: first publication, else its time."""
@@ -644,13 +694,17 @@ class Article(models.Model):
         """The stored date, slug and version of this story (None before its first save)."""
         if self.pk is None:
             return None
-        return Article.objects.filter(pk=self.pk).values("pub_date", "slug", "version").first()
+        stored = Article.objects.filter(pk=self.pk)
+        return stored.values("language", "pub_date", "slug", "version").first()
 
     def _live_path(self, stored):
         if not stored or stored["pub_date"] is None:
             return None
         return Article(
-            pk=self.pk, pub_date=stored["pub_date"], slug=stored["slug"]
+            pk=self.pk,
+            language=stored["language"],
+            pub_date=stored["pub_date"],
+            slug=stored["slug"],
         ).get_absolute_url()
 
     def clean(self):
