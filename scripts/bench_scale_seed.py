@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import time
+import uuid
 from zoneinfo import ZoneInfo
 
 import django
@@ -353,6 +354,7 @@ class Paper:
             updated = min(updated, now)
             row = {
                 "id": story_id,
+                "translation_key": uuid.UUID(int=story_id),  # each story its own group
                 "headline": headline,
                 "slug": f"{slugify(headline)[:200]}-{story_id}",
                 "standfirst": standfirst,
