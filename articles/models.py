@@ -262,13 +262,32 @@ class Image(models.Model):
         return list(dict.fromkeys(urls))
 
 
-# The one definition of what search reads, and how much each part weighs.
-SEARCH_CONFIG = "english"
-SEARCH_VECTOR = (
-    SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-)
+# Full-text search reads a story in its own language: PostgreSQL's text-search configuration
+# for each language it stems; "simple" (no stemming, no stop words) for the others, such as
+# Persian and Urdu.
+SEARCH_CONFIGS = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish",
+    "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french", "de": "german",
+    "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish",
+    "it": "italian", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "no": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish",
+    "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+
+
+def search_config(language):
+    """The text-search configuration of a language code ("pt-br" reads as Portuguese)."""
+    return SEARCH_CONFIGS.get(language.split("-")[0], "simple")
+
+
+def search_vector(language):
+    """The one definition of what search reads, and how much each part weighs."""
+    config = search_config(language)
+    return (
+        SearchVector("headline", weight="A", config=config)
+        + SearchVector("standfirst", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
 
 
 class RevisionRelations(models.Model):
@@ -521,7 +540,8 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=0, editable=False
     )
-    # Full-text search (PostgreSQL): headline A, standfirst B, body C. Written by save();
+    # Full-text search (PostgreSQL): headline A, standfirst B, body C, read in the story's
+    # language (search_config). Written by save();
     # the GIN index on it is made by migration 0003 on PostgreSQL only.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
     # One more on every save (save()); the desk refuses a form opened on an older one
@@ -647,7 +667,8 @@ class Article(models.Model):
         db = self._state.db or "default"
         if connections[db].vendor != "postgresql":
             return
-        Article.objects.using(db).filter(pk=self.pk).update(search_vector=SEARCH_VECTOR)
+        vector = search_vector(self.language)
+        Article.objects.using(db).filter(pk=self.pk).update(search_vector=vector)
 
     def _stamp_publication(self):
         """Fix the first-publication time the first time the story goes (or is set to go) live.
