@@ -97,6 +97,8 @@ def story_saved(sender, instance, raw=False, **kwargs):
             group(instance.translation_key),
             *(tagged(pk) for pk in tag_ids(instance)),
         ]
+        if getattr(instance, "left_group", None):
+            tags.append(group(instance.left_group))
     invalidate_on_commit(*tags)
     schedule_may_have_changed()
 

@@ -642,6 +642,12 @@ class Article(models.Model):
         self.derive_from_text()
         stored = self._stored_row()
         old_path = self._live_path(stored)
+        # The group it leaves, if it moves: that group's pages list it (articles.cache).
+        self.left_group = (
+            stored["translation_key"]
+            if stored and stored["translation_key"] != self.translation_key
+            else None
+        )
         self.version = (stored["version"] if stored else 0) + 1
         self._stamp_publication()
         update_fields = kwargs.get("update_fields")
@@ -712,11 +718,12 @@ class Article(models.Model):
         return self.first_published_at
 
     def _stored_row(self):
-        """The stored date, slug and version of this story (None before its first save)."""
+        """The stored edition, group, date, slug and version of this story (None before its
+        first save)."""
         if self.pk is None:
             return None
         stored = Article.objects.filter(pk=self.pk)
-        return stored.values("language", "pub_date", "slug", "version").first()
+        return stored.values("language", "translation_key", "pub_date", "slug", "version").first()
 
     def _live_path(self, stored):
         if not stored or stored["pub_date"] is None:

@@ -481,6 +481,18 @@ def test_a_translation_published_shows_in_the_other_versions_links_at_once(clien
     assert alternates_of(html)["ar"].endswith(arabic.get_absolute_url())
 
 
+def test_a_story_moved_to_another_group_leaves_its_old_groups_pages_at_once(
+    client, paper, page_cache
+):
+    english, arabic, *_ = paper
+    url = english.get_absolute_url()
+    assert switcher_of(text(cached(client, url)))["ar"] == arabic.get_absolute_url()
+    arabic.translation_key = uuid.uuid4()
+    arabic.save()
+    html = text(client.get(url))
+    assert switcher_of(html)["ar"] == "/ar/" and "ar" not in alternates_of(html)
+
+
 # The desk ----------------------------------------------------------------------------------
 
 
