@@ -354,8 +354,9 @@ class ArticleQuerySet(models.QuerySet):
 
 # What readers may see is among `status = published` (published() adds the time): the reader
 # pages' partial indexes hold those rows only, in the order each page reads them
-# (articles/site/paging.py, HomeView), so a page is a short index scan of its own rows,
-# whatever the size of the archive.
+# (articles/site/paging.py, HomeView), each edition's rows together (the language leads), so
+# a page is a short index scan of its own rows, whatever the size of the archive or the share
+# of the other editions in it.
 LIVE = Q(status="published")
 
 
@@ -586,23 +587,29 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_status_pub"),
+            # An edition's pages read its own stories: each index leads with the language.
+            models.Index(  # the edition's newest: feeds, search, tag and author listings
+                fields=["language", "-publish_at", "-id"],
+                condition=LIVE,
+                name="article_live_edition",
+            ),
             models.Index(
-                fields=["section", "-publish_at", "-id"],
+                fields=["language", "section", "-publish_at", "-id"],
                 condition=LIVE,
                 name="article_live_section",
             ),
             models.Index(
-                fields=["-priority", "-publish_at", "-id"],
+                fields=["language", "-priority", "-publish_at", "-id"],
                 condition=LIVE,
                 name="article_live_priority",
             ),
             models.Index(
-                fields=["-publish_at", "-id"],
+                fields=["language", "-publish_at", "-id"],
                 condition=LIVE & Q(featured=True),
                 name="article_live_featured",
             ),
             models.Index(  # date archives: a range of days
-                fields=["-pub_date", "-publish_at", "-id"],
+                fields=["language", "-pub_date", "-publish_at", "-id"],
                 condition=LIVE,
                 name="article_live_day",
             ),
