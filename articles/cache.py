@@ -7,8 +7,12 @@ The tags:
   and lead image as assigned to it);
 - `comments:<pk>`: its comment block and approved count (on its page and on its cards);
 - `listings`: which stories every listing, feed, sitemap and search shows, and what their
-  cards say; stamped by any change to a story readers see or saw, and by edits of sections,
+  cards say, in every edition (one tag for all: a story's edition is a field of it like its
+  section, and the editions share the sections, authors and images on their cards); stamped
+  by any change to a story readers see or saw, and by edits of sections,
   authors, tags and images (their names and pictures appear on cards);
+- `group:<translation key>`: which versions of a story are published, and their addresses
+  (the hreflang alternates and language switcher of each version's page);
 - `tagged:<tag pk>`: the published stories carrying a tag, from which a story page draws its
   related stories when the editor picked fewer than five;
 - `section:<pk>`, `author:<pk>`, `tag:<pk>`, `image:<pk>`: those objects as a story page
@@ -45,6 +49,10 @@ def tagged(pk):
     return f"tagged:{pk}"
 
 
+def group(translation_key):
+    return f"group:{translation_key}"
+
+
 def story_page(request, article, related=()):
     """Declare what a story page shows."""
     depends_on(
@@ -52,6 +60,7 @@ def story_page(request, article, related=()):
         NAV,
         story(article.pk),
         discussion(article.pk),
+        group(article.translation_key),
         f"section:{article.section_id}",
         *(story(other.pk) for other in related),
         *(f"author:{author.pk}" for author in article.authors.all()),
@@ -81,8 +90,15 @@ def story_saved(sender, instance, raw=False, **kwargs):
         return
     tags = [story(instance.pk)]
     if instance.first_published_at is not None or instance.status == instance.Status.PUBLISHED:
-        # Readers see it, saw it, or will: listings and related lists may change.
-        tags += [LISTINGS, *(tagged(pk) for pk in tag_ids(instance))]
+        # Readers see it, saw it, or will: listings, related lists and the pages of its other
+        # versions may change.
+        tags += [
+            LISTINGS,
+            group(instance.translation_key),
+            *(tagged(pk) for pk in tag_ids(instance)),
+        ]
+        if getattr(instance, "left_group", None):
+            tags.append(group(instance.left_group))
     invalidate_on_commit(*tags)
     schedule_may_have_changed()
 

@@ -1,3 +1,4 @@
+import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -24,6 +25,7 @@ from articles.images import (
     validate_image_upload,
 )
 from articles.sanitize import reading_minutes, sanitize_html, word_count
+from newsroom import editions
 from newsroom.tasks import enqueue_with_transaction
 
 
@@ -261,13 +263,32 @@ class Image(models.Model):
         return list(dict.fromkeys(urls))
 
 
-# The one definition of what search reads, and how much each part weighs.
-SEARCH_CONFIG = "english"
-SEARCH_VECTOR = (
-    SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-)
+# Full-text search reads a story in its own language: PostgreSQL's text-search configuration
+# for each language it stems; "simple" (no stemming, no stop words) for the others, such as
+# Persian and Urdu.
+SEARCH_CONFIGS = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish",
+    "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french", "de": "german",
+    "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish",
+    "it": "italian", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "no": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish",
+    "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+
+
+def search_config(language):
+    """The text-search configuration of a language code ("pt-br" reads as Portuguese)."""
+    return SEARCH_CONFIGS.get(language.split("-")[0], "simple")
+
+
+def search_vector(language):
+    """The one definition of what search reads, and how much each part weighs."""
+    config = search_config(language)
+    return (
+        SearchVector("headline", weight="A", config=config)
+        + SearchVector("standfirst", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
 
 
 class RevisionRelations(models.Model):
@@ -302,6 +323,11 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, and the publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def in_edition(self, code=None):
+        """The stories of one edition: the active one (the request's) unless `code` is given.
+        Every reader page of an edition starts from `published().in_edition()`."""
+        return self.filter(language=code or editions.current())
+
     @staticmethod
     def card_prefetches():
         """What a card needs besides its own row: the authors, in byline order."""
@@ -329,8 +355,9 @@ class ArticleQuerySet(models.QuerySet):
 
 # What readers may see is among `status = published` (published() adds the time): the reader
 # pages' partial indexes hold those rows only, in the order each page reads them
-# (articles/site/paging.py, HomeView), so a page is a short index scan of its own rows,
-# whatever the size of the archive.
+# (articles/site/paging.py, HomeView), each edition's rows together (the language leads), so
+# a page is a short index scan of its own rows, whatever the size of the archive or the share
+# of the other editions in it.
 LIVE = Q(status="published")
 
 
@@ -351,13 +378,34 @@ class Article(models.Model):
         REVIEW = "review", pgettext_lazy("story type", "Review")
         SPONSORED = "sponsored", pgettext_lazy("story type", "Sponsored")
 
+    # Edition: each language version of a story is a story of its own, with its own address,
+    # status and comments; the versions share a translation key (as wagtail-localize keys
+    # them), at most one per language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=editions.choices,
+        default=editions.default,
+        help_text=_("The edition the story appears in."),
+    )
+    translation_key = models.UUIDField(
+        _("translation group"),
+        default=uuid.uuid4,
+        help_text=_(
+            "Versions of one story in different languages share this. A group holds at most "
+            "one story per language."
+        ),
+    )
+
     # Story
     headline = models.CharField(_("headline"), max_length=255)
     slug = models.SlugField(
         _("slug"),
         max_length=255,
         allow_unicode=True,
-        help_text=_("The last part of the story's address. Unique for its publication date."),
+        help_text=_(
+            "The last part of the story's address. Unique for its publication date in its edition."
+        ),
     )
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("One or two sentences under the headline.")
@@ -495,7 +543,8 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=0, editable=False
     )
-    # Full-text search (PostgreSQL): headline A, standfirst B, body C. Written by save();
+    # Full-text search (PostgreSQL): headline A, standfirst B, body C, read in the story's
+    # language (search_config). Written by save();
     # the GIN index on it is made by migration 0003 on PostgreSQL only.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
     # One more on every save (save()); the desk refuses a form opened on an older one
@@ -507,7 +556,9 @@ class Article(models.Model):
     history = HistoricalRecords(
         verbose_name=_("story revision"),
         # Derived from the text on every save; a revision need not keep it.
-        excluded_fields=["search_vector"],
+        # The translation group is which stories are versions of each other, not a revision
+        # of one: reverting a story never moves it to another group.
+        excluded_fields=["search_vector", "translation_key"],
         bases=[RevisionRelations],
     )
 
@@ -519,9 +570,16 @@ class Article(models.Model):
         permissions = [("publish_article", _("Can publish, schedule and unpublish stories"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["pub_date", "slug"],
-                name="article_unique_slug_per_date",
-                violation_error_message=_("Another story published that day has this slug."),
+                fields=["language", "pub_date", "slug"],
+                name="article_unique_slug_per_edition_date",
+                violation_error_message=_(
+                    "Another story published that day in this edition has this slug."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                name="article_one_version_per_language",
+                violation_error_message=_("This story already has a version in this language."),
             ),
             models.CheckConstraint(
                 condition=Q(status="trashed", trashed_at__isnull=False)
@@ -531,23 +589,29 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_status_pub"),
+            # An edition's pages read its own stories: each index leads with the language.
+            models.Index(  # the edition's newest: feeds, search, tag and author listings
+                fields=["language", "-publish_at", "-id"],
+                condition=LIVE,
+                name="article_live_edition",
+            ),
             models.Index(
-                fields=["section", "-publish_at", "-id"],
+                fields=["language", "section", "-publish_at", "-id"],
                 condition=LIVE,
                 name="article_live_section",
             ),
             models.Index(
-                fields=["-priority", "-publish_at", "-id"],
+                fields=["language", "-priority", "-publish_at", "-id"],
                 condition=LIVE,
                 name="article_live_priority",
             ),
             models.Index(
-                fields=["-publish_at", "-id"],
+                fields=["language", "-publish_at", "-id"],
                 condition=LIVE & Q(featured=True),
                 name="article_live_featured",
             ),
             models.Index(  # date archives: a range of days
-                fields=["-pub_date", "-publish_at", "-id"],
+                fields=["language", "-pub_date", "-publish_at", "-id"],
                 condition=LIVE,
                 name="article_live_day",
             ),
@@ -569,22 +633,30 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        if self.pub_date is None:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
-        return reverse(
-            "articles:article",
-            kwargs={
-                "year": self.pub_date.year,
-                "month": f"{self.pub_date.month:02d}",
-                "day": f"{self.pub_date.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        """The story's address in its edition (`/ar/...` for an Arabic story)."""
+        with translation.override(self.language):
+            if self.pub_date is None:
+                return reverse("articles:preview", kwargs={"pk": self.pk})
+            return reverse(
+                "articles:article",
+                kwargs={
+                    "year": self.pub_date.year,
+                    "month": f"{self.pub_date.month:02d}",
+                    "day": f"{self.pub_date.day:02d}",
+                    "slug": self.slug,
+                },
+            )
 
     def save(self, *args, **kwargs):
         self.derive_from_text()
         stored = self._stored_row()
         old_path = self._live_path(stored)
+        # The group it leaves, if it moves: that group's pages list it (articles.cache).
+        self.left_group = (
+            stored["translation_key"]
+            if stored and stored["translation_key"] != self.translation_key
+            else None
+        )
         self.version = (stored["version"] if stored else 0) + 1
         self._stamp_publication()
         update_fields = kwargs.get("update_fields")
@@ -610,7 +682,8 @@ class Article(models.Model):
         db = self._state.db or "default"
         if connections[db].vendor != "postgresql":
             return
-        Article.objects.using(db).filter(pk=self.pk).update(search_vector=SEARCH_VECTOR)
+        vector = search_vector(self.language)
+        Article.objects.using(db).filter(pk=self.pk).update(search_vector=vector)
 
     def _stamp_publication(self):
         """Fix the first-publication time the first time the story goes (or is set to go) live.
@@ -624,6 +697,17 @@ class Article(models.Model):
             self.publish_at = timezone.now()
         self.first_published_at = self.first_publication_time()
         self.pub_date = timezone.localdate(self.first_published_at)
+
+    def published_versions(self):
+        """The published versions of this story, itself included, in the order of the
+        editions: {language: story}, one query."""
+        found = {
+            version.language: version
+            for version in Article.objects.published()
+            .filter(translation_key=self.translation_key, language__in=editions.codes())
+            .only("id", "language", "slug", "pub_date", "translation_key")
+        }
+        return {code: found[code] for code in editions.codes() if code in found}
 
     @property
     def date_published(self):
@@ -643,16 +727,21 @@ class Article(models.Model):
         return self.first_published_at
 
     def _stored_row(self):
-        """The stored date, slug and version of this story (None before its first save)."""
+        """The stored edition, group, date, slug and version of this story (None before its
+        first save)."""
         if self.pk is None:
             return None
-        return Article.objects.filter(pk=self.pk).values("pub_date", "slug", "version").first()
+        stored = Article.objects.filter(pk=self.pk)
+        return stored.values("language", "translation_key", "pub_date", "slug", "version").first()
 
     def _live_path(self, stored):
         if not stored or stored["pub_date"] is None:
             return None
         return Article(
-            pk=self.pk, pub_date=stored["pub_date"], slug=stored["slug"]
+            pk=self.pk,
+            language=stored["language"],
+            pub_date=stored["pub_date"],
+            slug=stored["slug"],
         ).get_absolute_url()
 
     def clean(self):

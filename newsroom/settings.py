@@ -8,6 +8,7 @@ are set. Every variable read here is documented in README.md.
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.content_policy import csp_directives, permissions_policy
@@ -38,7 +39,21 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-SITE_LANGUAGE = env.str("SITE_LANGUAGE", default="en")
+# The editions (newsroom.editions): the languages the site publishes in, the first being the
+# default edition, served at today's addresses; every other one under its own prefix (/ar/).
+# SITE_LANGUAGE, the single language of older installs, is the default when this is unset.
+SITE_LANGUAGES = [
+    code.strip().lower()
+    for code in env.list("SITE_LANGUAGES", default=[env.str("SITE_LANGUAGE", default="en")])
+    if code.strip()
+]
+_unknown = [code for code in SITE_LANGUAGES if code not in LANG_INFO]
+if not SITE_LANGUAGES or _unknown or len(set(SITE_LANGUAGES)) != len(SITE_LANGUAGES):
+    raise ImproperlyConfigured(
+        "SITE_LANGUAGES must list distinct language codes Django knows (en,ar,fa,ur); "
+        f"got {SITE_LANGUAGES!r}."
+    )
+SITE_LANGUAGE = SITE_LANGUAGES[0]  # the default edition (the older setting's name)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -79,6 +94,8 @@ MIDDLEWARE = [
     # Outermost after the request id: they see every answer, whichever layer made it.
     "newsroom.middleware.ErrorCacheControlMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # Before anything resolves a URL: an edition's prefix resolves in its language.
+    "newsroom.editions.EditionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses what views send (WhiteNoise, below, serves static files pre-compressed).
     # Public pages hold no CSRF token; Django pads the gzip header against BREACH.
@@ -123,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "newsroom.context_processors.site",
             ],
         },
@@ -196,6 +214,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
+# Every edition, named as Django names it (and the staff's language when no edition is in it).
+# The staff area speaks LANGUAGE_CODE; a reader page speaks its edition's language
+# (newsroom.editions.EditionMiddleware).
+LANGUAGES = [(code, LANG_INFO[code]["name"]) for code in SITE_LANGUAGES]
+if LANGUAGE_CODE not in SITE_LANGUAGES and LANGUAGE_CODE.split("-")[0] not in SITE_LANGUAGES:
+    LANGUAGES.append((LANGUAGE_CODE, LANG_INFO.get(LANGUAGE_CODE, {}).get("name", LANGUAGE_CODE)))
 USE_TZ = True
 # The reader site's catalogues (locale/<lang>/LC_MESSAGES/django.po, with the .mo committed so
 # a new machine needs no gettext tools), and the number formats of the editions that Django's

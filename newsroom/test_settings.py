@@ -9,6 +9,9 @@ database number that nothing else uses.
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# Two editions, so every reader test also runs with an edition beside the default one (whose
+# addresses must not change): tests/test_editions.py reads the Arabic one.
+os.environ.setdefault("SITE_LANGUAGES", "en,ar")
 
 from newsroom.settings import *  # noqa: E402,F403
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from articles.site.sitemaps import news_sitemap, sitemap_index, sitemap_section
 from articles.site.views import robots_txt
 from newsroom import views
+from newsroom.editions import edition_patterns
 
 # A database outage met outside a view still gets the 503 page (newsroom.middleware).
 handler500 = "newsroom.middleware.server_error"
@@ -20,7 +21,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
-    path("", include("articles.site.urls")),
+    # The reader site, once per edition: /ar/... for Arabic (newsroom.editions).
+    *edition_patterns(path("", include("articles.site.urls"))),
 ]
 
 if settings.DEBUG:

@@ -8,7 +8,7 @@ session (the rows are consistent by construction) and the table's plain indexes 
 while it fills and built again after, as a bulk load into PostgreSQL is done. What the models
 derive at save time is derived here the same way: `word_count` and `reading_time` with
 articles.sanitize, `first_published_at` and `pub_date` as Article._stamp_publication does, and
-`search_vector` in SQL from articles.models.SEARCH_VECTOR itself (compiled by Django), so a
+`search_vector` in SQL from articles.models.search_vector("en") itself (compiled by Django), so a
 search reads exactly what a saved story would hold.
 
 The paper publishes at a steady rate (STORIES_PER_DAY), so a smaller paper is a shorter
@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import time
+import uuid
 from zoneinfo import ZoneInfo
 
 import django
@@ -42,13 +43,13 @@ from django.utils.text import slugify  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from articles.models import (  # noqa: E402
-    SEARCH_VECTOR,
     Article,
     ArticleAuthor,
     Author,
     Correction,
     RelatedLink,
     Section,
+    search_vector,
 )
 from articles.sanitize import reading_minutes, sanitize_html, word_count  # noqa: E402
 from comments.models import Comment, ModerationEvent  # noqa: E402
@@ -276,10 +277,11 @@ def set_sequences(*models_):
 
 
 def search_vector_sql():
-    """SEARCH_VECTOR as SQL over the columns of "articles_article", as Article.save() writes it."""
+    """The (English) search vector as SQL over the columns of "articles_article", as
+    Article.save() writes it for the English stories the bench makes."""
     query = Query(Article)
     compiler = query.get_compiler(connection=connection)
-    return compiler.compile(SEARCH_VECTOR.resolve_expression(query))
+    return compiler.compile(search_vector("en").resolve_expression(query))
 
 
 class Paper:
@@ -353,6 +355,7 @@ class Paper:
             updated = min(updated, now)
             row = {
                 "id": story_id,
+                "translation_key": uuid.UUID(int=story_id),  # each story its own group
                 "headline": headline,
                 "slug": f"{slugify(headline)[:200]}-{story_id}",
                 "standfirst": standfirst,
@@ -394,7 +397,7 @@ class Paper:
                 "CREATE TEMP TABLE bench_stories (LIKE articles_article INCLUDING DEFAULTS)"
             )
         loader.copy(self.story_rows(), self.n_stories, "stories", table="bench_stories")
-        # The search vector, as Article.save() computes it: SEARCH_VECTOR's own SQL, over the
+        # The search vector, as Article.save() computes it: search_vector()'s own SQL, over the
         # staged rows named as the table it is written for.
         vector, params = search_vector_sql()
         columns = loader.columns()
@@ -630,7 +633,7 @@ class Paper:
 
 def check_derived():
     """A few stories hold what Article.save() would have stored: the fill cut no corners."""
-    stories = Article.objects.exclude(first_published_at=None).annotate(fresh=SEARCH_VECTOR)
+    stories = Article.objects.exclude(first_published_at=None).annotate(fresh=search_vector("en"))
     for article in stories.order_by("?")[:5]:
         words = word_count(article.body)
         assert (article.word_count, article.reading_time) == (words, reading_minutes(words))

@@ -46,7 +46,7 @@ def test_home_empty_state_renders_from_base(client, db):
     response = client.get(reverse("articles:home"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert 'href="#content"' in html  # skip link
     assert "<main" in html and "<header" in html and "<footer" in html
     assert "No stories yet" in html

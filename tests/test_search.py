@@ -1,6 +1,6 @@
 import pytest
 
-from articles.models import Article
+from articles.models import Article, search_config
 from articles.site import search
 from tests.factories import ArticleFactory
 
@@ -178,3 +178,52 @@ def test_hostile_queries_never_error(client, q):
     ArticleFactory(headline="Anything")
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
+
+
+# --- Each edition in its own language ---------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_an_arabic_search_finds_inflected_forms_in_the_arabic_edition_only(client):
+    """PostgreSQL's Arabic stemmer reads the story and the query: "المعلمين" (teachers, in
+    the accusative) finds "المعلمون" (the nominative), which the English reading never does."""
+    arabic = ArticleFactory(
+        language="ar",
+        headline="إضراب في المدارس",
+        slug="idrab",
+        standfirst="",
+        body="<p>المعلمون يطالبون بزيادة الأجور.</p>",
+    )
+    ArticleFactory(headline="Teachers strike", body="<p>المعلمون</p>")  # English edition
+    response = client.get("/ar/search/", {"q": "المعلمين"})
+    assert [story.pk for story in response.context["articles"]] == [arabic.pk]
+    assert "<mark>المعلمون</mark>" in response.content.decode()  # highlighted as Arabic too
+    assert not client.get("/search/", {"q": "المعلمين"}).context["articles"]
+    # The school (المدرسة) is found by "مدرسة" (a school): the article is a stemmed prefix.
+    arabic.headline = "إضراب في المدرسة"
+    arabic.save()
+    found = client.get("/ar/search/", {"q": "مدرسة"}).context["articles"]
+    assert [story.pk for story in found] == [arabic.pk]
+
+
+@pytest.mark.postgres
+def test_each_story_is_read_in_its_own_language(settings):
+    from django.db import connection
+
+    settings.SITE_LANGUAGES = ["en", "ar", "fa"]
+    english = ArticleFactory(headline="Councils vote", standfirst="", body="")
+    persian = ArticleFactory(
+        language="fa", headline="شوراها رأی دادند", slug="shora", standfirst="", body=""
+    )
+
+    def lexemes(story):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tsvector_to_array(search_vector) FROM articles_article WHERE id = %s",
+                [story.pk],
+            )
+            return set(cursor.fetchone()[0])
+
+    assert lexemes(english) == {"council", "vote"}  # stemmed: english
+    assert {"شوراها", "رأی", "دادند"} == lexemes(persian)  # "simple": no stemmer for Persian
+    assert search_config("fa") == "simple" and search_config("pt-br") == "portuguese"

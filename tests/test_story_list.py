@@ -89,6 +89,19 @@ def test_on_postgresql_body_search_uses_the_full_text_vector(client, people):
     assert any("search_vector" in q["sql"] and "@@" in q["sql"] for q in queries)
 
 
+@pytest.mark.postgres
+def test_the_desk_search_reads_each_story_in_its_own_language(client, people):
+    ArticleFactory(headline="Transport", slug="transport", body="<p>The councils voted.</p>")
+    ArticleFactory(
+        language="ar", headline="النقل", slug="al-naql", body="<p>المعلمون يطالبون.</p>"
+    )
+    client.force_login(people["editor"])
+    assert listed(client, q="council") == {"Transport"}  # English stemming
+    assert listed(client, q="المعلمين") == {"النقل"}  # Arabic stemming
+    assert listed(client, q="المعلمين -council") == {"النقل"}
+    assert listed(client, q="council -المعلمين") == {"Transport"}
+
+
 def test_the_list_shows_a_story_in_three_columns(client, people):
     author = AuthorFactory(name="Ann Author")
     ArticleFactory(headline="A headline", section=SectionFactory(name="City"), authors=[author])

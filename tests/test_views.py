@@ -414,7 +414,7 @@ def test_500_page_renders_without_a_database(django_db_blocker):
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     page = response.content.decode()
-    assert "Something went wrong" in page and '<html lang="en">' in page
+    assert "Something went wrong" in page and '<html lang="en" dir="ltr">' in page
 
 
 def test_robots_txt_names_the_sitemaps(client):

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +168,16 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
                 )
             },
         ),
+        (
+            _("Edition"),
+            {
+                "fields": ("language", "translation_of", "translations", "translation_key"),
+                "description": _(
+                    "Each language version of a story is a story of its own, with its own "
+                    "address, status and comments."
+                ),
+            },
+        ),
         (_("Media"), {"fields": ("lead_image", "lead_image_preview")}),
         (
             _("Relations"),
@@ -204,7 +214,15 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
     )
     # Compact columns and the body in search: articles.desk.story_list.
     list_display = ("headline_and_byline", "status_label", "when")
-    list_filter = (DeskStatusFilter, MineFilter, AuthorFilter, "section", "story_type", "featured")
+    list_filter = (
+        DeskStatusFilter,
+        MineFilter,
+        AuthorFilter,
+        "language",
+        "section",
+        "story_type",
+        "featured",
+    )
     search_fields = ("headline", "slug", "standfirst")
     date_hierarchy = "publish_at"
     autocomplete_fields = ("section", "lead_image")
@@ -223,6 +241,8 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
     object_history_list_template = "admin/articles/article/history_list.html"
     object_history_form_template = "admin/articles/article/history_form.html"
     readonly_fields = (
+        "translations",
+        "translation_key",
         "lead_image_preview",
         "first_published_at",
         "updated_at",
@@ -390,6 +410,27 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
     def body_html(self, obj):
         # Stored sanitised: Article.save() runs the allow-list on every save.
         return mark_safe(f'<div class="story-body">{obj.body}</div>')  # noqa: S308
+
+    @admin.display(description=_("other languages"))
+    def translations(self, obj):
+        """The story's versions in other languages, each linked to its form."""
+        if obj is None or obj.pk is None:
+            return "—"
+        others = Article.objects.filter(translation_key=obj.translation_key).exclude(pk=obj.pk)
+        links = format_html_join(
+            ", ",
+            '<a href="{}" lang="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:articles_article_change", args=[other.pk]),
+                    other.language,
+                    other.headline,
+                    other.get_language_display(),
+                )
+                for other in others.only("pk", "language", "headline").order_by("language")
+            ),
+        )
+        return links or "—"
 
     @admin.display(description=_("lead image preview"))
     def lead_image_preview(self, obj):

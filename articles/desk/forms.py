@@ -6,6 +6,8 @@ The image library's forms are in media_forms.
 import copy
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -78,10 +80,23 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=Article._meta.get_field("canonical_url").help_text,
     )
 
+    translation_of = forms.ModelChoiceField(
+        label=_("Translation of"),
+        queryset=Article.objects.all(),
+        required=False,
+        # The story search the related-stories inline uses (ArticleAdmin's search fields).
+        widget=AutocompleteSelect(RelatedLink._meta.get_field("target"), admin.site),
+        help_text=_(
+            "To make this story another language's version of an existing one, choose that "
+            "story: both then belong to one translation group, which holds one story per "
+            "language."
+        ),
+    )
+
     class Meta:
         model = Article
         fields = (
-            "headline", "slug", "standfirst", "body", "story_type", "byline", "source", "dateline",
+            "language", "headline", "slug", "standfirst", "body", "story_type", "byline", "source", "dateline",
             "lead_image", "section", "tags", "status", "publish_at", "featured", "priority",
             "show_updated", "comments_enabled", "seo_title", "seo_description", "canonical_url",
             "noindex",
@@ -90,6 +105,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            # A form sent without it (an older desk page, a script) keeps the story's edition.
+            self.fields["language"].required = False
         status = self.fields.get("status")
         if status is not None and self.user is not None:
             allowed = set(workflow.allowed_statuses(self.user))
@@ -129,6 +147,9 @@ class ArticleAdminForm(forms.ModelForm):
             )
         return image
 
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         if self.user is not None and status not in workflow.allowed_statuses(self.user):
@@ -140,18 +161,45 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_translation_group(cleaned)
         probe = copy.copy(self.instance)
-        for name in ("status", "publish_at", "slug"):
+        for name in ("language", "status", "publish_at", "slug"):
             if name in cleaned:
                 setattr(probe, name, cleaned[name])
         if cleaned.get("slug") and workflow.slug_clash(probe):
             self.add_error(
                 "slug",
-                _("Another story published that day has this slug; choose another."),
+                _(
+                    "Another story published that day in this edition has this slug; choose "
+                    "another."
+                ),
             )
         if self.check_version:
             conflicts.check(self)
         return cleaned
+
+    def clean_translation_group(self, cleaned):
+        """Join the chosen story's translation group, unless it has a version in this
+        story's language already (the group's constraint, said in words)."""
+        source = cleaned.get("translation_of")
+        language = cleaned.get("language", self.instance.language)
+        stays = self.instance._state.adding or language == self.instance.language
+        if source is None and stays:
+            return  # its own group, unchanged: nothing can clash
+        if source is not None and source.pk == self.instance.pk:
+            self.add_error("translation_of", _("A story cannot be a translation of itself."))
+            return
+        key = source.translation_key if source is not None else self.instance.translation_key
+        taken = Article.objects.filter(translation_key=key, language=language)
+        taken = taken.exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            self.add_error(
+                "translation_of" if source is not None else "language",
+                _("“%(story)s” is already this story's version in that language.")
+                % {"story": taken},
+            )
+        elif source is not None:
+            self.instance.translation_key = key
 
 
 class RelatedLinkForm(forms.ModelForm):

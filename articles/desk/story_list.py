@@ -9,6 +9,9 @@ through the stored full-text vector on PostgreSQL (the reader search's parser an
 articles.site.search), a plain `icontains` elsewhere.
 """
 
+import functools
+import operator
+
 from django.contrib import admin
 from django.db import connection
 from django.db.models import Q
@@ -18,8 +21,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles.desk import schedule
-from articles.models import SEARCH_CONFIG, Article, Author
+from articles.models import Article, Author, search_config
 from articles.site.search import MAX_QUERY_LENGTH, parse
+from newsroom import editions
 
 
 class DeskStatusFilter(admin.SimpleListFilter):
@@ -112,8 +116,17 @@ def text_matches(queryset, term):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery
 
-        query = SearchQuery(parsed.tsquery(), search_type="raw", config=SEARCH_CONFIG)
-        return queryset.filter(search_vector=query)
+        # The desk searches every edition: each story with the words as its language reads
+        # them (its vector was made so).
+        languages = {}
+        for code in editions.codes():
+            languages.setdefault(search_config(code), []).append(code)
+        raw = parsed.tsquery()
+        matches = [
+            Q(language__in=codes, search_vector=SearchQuery(raw, search_type="raw", config=config))
+            for config, codes in languages.items()
+        ]
+        return queryset.filter(functools.reduce(operator.or_, matches))
 
     def anywhere(words):
         return (

@@ -92,13 +92,15 @@ def check_save(user, article):
 
 
 def slug_clash(article):
-    """Another story published on the date this one would take already uses its slug?"""
+    """Another story of its edition published on the date this one would take already uses
+    its slug?"""
     if article.status != Article.Status.PUBLISHED:
         return None
     pub_date = timezone.localdate(article.first_publication_time())
-    return (
-        Article.objects.filter(pub_date=pub_date, slug=article.slug).exclude(pk=article.pk).first()
+    same_address = Article.objects.filter(
+        language=article.language, pub_date=pub_date, slug=article.slug
     )
+    return same_address.exclude(pk=article.pk).first()
 
 
 def _save(article, by):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from articles import cache as page_tags
 from articles.models import Author, Section
 from articles.site.views import moved_tag, reader_stories, reader_tags, stories_changed_at
+from newsroom import editions
 from newsroom.http import finish, set_last_modified
 from newsroom.site_url import absolute
 from newsroom.text import xml_text
@@ -74,7 +75,8 @@ class LatestStoriesFeed(Feed):
 
     @property
     def language(self):
-        return settings.SITE_LANGUAGE
+        """RSS <language> and Atom xml:lang: the feed's edition."""
+        return editions.current()
 
     def __call__(self, request, *args, **kwargs):
         page_tags.listing_page(request)

@@ -72,7 +72,7 @@ def news_article(article):
         "publisher": publisher(),
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in article.tags.all()],
-        "inLanguage": settings.SITE_LANGUAGE,
+        "inLanguage": article.language,
         "isAccessibleForFree": True,
     }
     if not data["author"] and article.byline:

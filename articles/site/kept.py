@@ -10,7 +10,10 @@ reads one row (the story) where it read ten:
   keyed by the stamps of the story, its comment block (the count beside the byline), section
   and lead image, checked against its authors' and tags';
 - when other apps' parts of the page last changed (for Last-Modified), keyed by the comment
-  block's stamp.
+  block's stamp;
+- with more than one edition, the published versions of the story (its hreflang alternates
+  and language switcher), keyed by its translation group's stamp; not kept past the next
+  scheduled publication, which may be a version's.
 
 Every tag a fragment depends on is one the page declares to the page cache
 (articles.cache.story_page), so no fragment is staler than a page the page cache would serve.
@@ -24,6 +27,7 @@ from taggit.models import Tag
 from articles import cache as page_tags
 from articles.models import Article, ArticleQuerySet, Author, Correction
 from articles.templatetags.reader import menu_fragment
+from newsroom import editions
 from newsroom.fragments import Fragment, fetch
 
 # What a story page prefetches of its story, and what the rows are.
@@ -55,6 +59,7 @@ def page_tags_of(article):
 
 def story_fragments(request, article):
     """Give `article` its authors (in byline order), tags and corrections as a prefetch would,
+    and its published versions (`versions`: {language: story}, story_versions()),
     and return its related stories (views.related_stories) and the fragments of the page's head
     (meta tags, structured data) and of the story itself (the article element), for
     `{% fragment %}`: keyed by the stamps of the story, its comment block (the count beside the
@@ -77,8 +82,20 @@ def story_fragments(request, article):
     changes = Fragment(
         "story-changes", [page_tags.discussion(article.pk)], article.pk, request=request
     )
+    versions = (
+        Fragment(
+            "story-versions",
+            [page_tags.group(article.translation_key)],
+            str(article.translation_key),
+            request=request,
+            follows_schedule=True,
+        )
+        if len(editions.codes()) > 1
+        else None
+    )
     # The header's menu too: its template tag finds it read.
-    fetch(extras, changes, *blocks.values(), menu_fragment(request))
+    fetch(extras, changes, *blocks.values(), *filter(None, [versions]), menu_fragment(request))
+    article.versions = story_versions(versions, article) if versions else {}
     related = story_extras(extras, article)
     contributed_changes(changes, article)
     for block in blocks.values():
@@ -118,6 +135,28 @@ def story_extras(fragment, article):
         ],
     )
     return related
+
+
+def story_versions(fragment, article):
+    """{language: story} of the published versions of `article` (Article.published_versions),
+    kept as rows."""
+    kept = fragment.get()
+    if kept is not None:
+        return {
+            language: Article(
+                pk=pk,
+                language=language,
+                slug=slug,
+                pub_date=pub_date,
+                translation_key=article.translation_key,
+            )
+            for pk, language, slug, pub_date in kept
+        }
+    versions = article.published_versions()
+    fragment.set(
+        [(story.pk, story.language, story.slug, story.pub_date) for story in versions.values()]
+    )
+    return versions
 
 
 def contributed_changes(fragment, article):

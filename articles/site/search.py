@@ -18,8 +18,8 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles.models import SEARCH_CONFIG, Article
-from newsroom import l10n
+from articles.models import Article, search_config
+from newsroom import editions, l10n
 
 MAX_QUERY_LENGTH = 200
 # At most this many of the newest matching stories are ranked (and counted): see search().
@@ -123,7 +123,8 @@ def _search_postgresql(parsed, queryset):
     """The best matches among the CANDIDATES newest: ranking reads every match's vector, and a
     common word matches most of the archive. The newest matches are found walking the
     publication-time index (or, for a rare word, from the GIN index: the planner chooses)."""
-    query = SearchQuery(parsed.tsquery(), search_type="raw", config=SEARCH_CONFIG)
+    config = search_config(editions.current())  # the edition's stories were read with it
+    query = SearchQuery(parsed.tsquery(), search_type="raw", config=config)
     newest = (
         queryset.filter(search_vector=query)
         .order_by("-publish_at", "-id")
@@ -136,7 +137,7 @@ def _search_postgresql(parsed, queryset):
             excerpt_source=SearchHeadline(
                 Concat("standfirst", Value(" "), "body", output_field=TextField()),
                 query,
-                config=SEARCH_CONFIG,
+                config=config,
                 start_sel=_START,
                 stop_sel=_STOP,
                 max_words=30,

@@ -1,7 +1,9 @@
 """Sitemaps: an index over stories, sections, tags and authors, and a Google News sitemap.
 
 Addresses are built from SITE_URL (the public address), like feeds and structured data.
-Stories marked "hide from search engines" are left out everywhere.
+Stories marked "hide from search engines" are left out everywhere. One index serves every
+edition: a story's address carries its edition's prefix, and a story with versions in other
+editions lists them all as `xhtml:link` alternates (each version lists the same set).
 
 Each sitemap is split in files of at most `limit` addresses (50,000: the protocol's limit),
 and the index lists every file. The stories' files are ranges of `limit` ids, oldest first
@@ -34,9 +36,11 @@ from taggit.models import Tag
 from articles import cache as page_tags
 from articles.models import Article, ArticleAuthor, Author, Section
 from articles.site.views import stories_changed_at
+from newsroom import editions
 from newsroom.http import public_cache, set_last_modified
 from newsroom.site_url import absolute
 
+QUOTE = {'"': "&quot;"}  # for attribute values
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000
 
@@ -101,20 +105,20 @@ class IdRangePaginator:
 
 class StoryPaths:
     """Story addresses in bulk, as Article.get_absolute_url() writes them: reverse() once a
-    day for the date part, the slug quoted as reverse() quotes it (an ASCII slug, letters,
-    digits, - and _, needs none)."""
+    day and edition for the date part, the slug quoted as reverse() quotes it (an ASCII slug,
+    letters, digits, - and _, needs none)."""
 
     MARK = "storyslug"
 
     def __init__(self):
         self.days = {}
 
-    def __call__(self, pub_date, slug):
-        parts = self.days.get(pub_date)
+    def __call__(self, language, pub_date, slug):
+        parts = self.days.get((language, pub_date))
         if parts is None:
             day = datetime.date.fromisoformat(pub_date) if isinstance(pub_date, str) else pub_date
-            path = Article(pub_date=day, slug=self.MARK).get_absolute_url()
-            parts = self.days[pub_date] = path.split(self.MARK)
+            path = Article(language=language, pub_date=day, slug=self.MARK).get_absolute_url()
+            parts = self.days[language, pub_date] = path.split(self.MARK)
         if not slug.isascii():
             slug = quote(slug, safe=RFC3986_SUBDELIMS + "/~:@")
         return slug.join(parts)
@@ -133,7 +137,9 @@ class StorySitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
-        return indexable_stories().only("id", "slug", "pub_date", "updated_at", "publish_at")
+        return indexable_stories().only(
+            "id", "language", "slug", "pub_date", "updated_at", "publish_at"
+        )
 
     @property
     def paginator(self):
@@ -150,19 +156,47 @@ class StorySitemap(SiteSitemap):
         origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         stories = self.paginator.page(page).object_list
         day = Cast(TruncDate(date_modified(), tzinfo=timezone.get_current_timezone()), CharField())
-        rows = stories.values_list("slug", Cast("pub_date", CharField()), day)
+        rows = stories.values_list(
+            "language", "slug", Cast("pub_date", CharField()), day, "translation_key"
+        )
         paths = StoryPaths()
+        versions = alternates(stories, paths, origin)
         urls = [
             {
-                "location": origin + paths(pub_date, slug),
+                "location": origin + paths(language, pub_date, slug),
                 "lastmod": changed,
                 "changefreq": self.changefreq,
                 "priority": "",
+                "alternates": versions.get(key, ()),
             }
-            for slug, pub_date, changed in rows
+            for language, slug, pub_date, changed, key in rows
         ]
         self.latest_lastmod = stories.aggregate(latest=Max(date_modified()))["latest"]
         return urls
+
+
+def alternates(stories, paths, origin):
+    """{translation key: [(hreflang, address)]} of the groups of `stories` with versions in
+    more than one edition: every indexable version, then x-default (the default edition's
+    version, else the first). One query, none with a single edition."""
+    if len(editions.codes()) < 2:
+        return {}
+    rows = (
+        indexable_stories()
+        .filter(translation_key__in=stories.values("translation_key"))
+        .filter(language__in=editions.codes())
+        .values_list("translation_key", "language", "slug", Cast("pub_date", CharField()))
+    )
+    groups = {}
+    for key, language, slug, pub_date in rows:
+        groups.setdefault(key, {})[language] = origin + paths(language, pub_date, slug)
+    found = {}
+    for key, versions in groups.items():
+        if len(versions) < 2:
+            continue
+        ordered = [(code, versions[code]) for code in editions.codes() if code in versions]
+        found[key] = [*ordered, ("x-default", versions.get(editions.default(), ordered[0][1]))]
+    return found
 
 
 def latest_story_change():
@@ -242,6 +276,10 @@ def render_urlset(urls):
             parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
         if url["priority"]:
             parts.append(f"<priority>{escape(url['priority'])}</priority>")
+        for hreflang, location in url.get("alternates", ()):
+            parts.append(
+                f'<xhtml:link rel="alternate" hreflang="{hreflang}" href="{escape(location, QUOTE)}"/>'
+            )
         parts.append("</url>")
     parts.append("</urlset>\n")
     return "".join(parts)
@@ -303,7 +341,7 @@ def news_sitemap(request):
     stories = (
         indexable_stories()
         .filter(first_published_at__gte=since)
-        .only("id", "slug", "pub_date", "headline", "first_published_at", "publish_at")
+        .only("id", "language", "slug", "pub_date", "headline", "first_published_at", "publish_at")
         .order_by("-first_published_at", "-id")[:NEWS_LIMIT]
     )
     response = TemplateResponse(
@@ -312,7 +350,6 @@ def news_sitemap(request):
         {
             "stories": [(absolute(story.get_absolute_url()), story) for story in stories],
             "publication_name": settings.SITE_NAME,
-            "language": settings.SITE_LANGUAGE,
         },
         content_type="application/xml",
     )

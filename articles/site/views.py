@@ -1,7 +1,8 @@
 """The reader site: stories, listings, archives, search and robots.txt.
 
-Every query of what readers may see starts from `Article.objects.published()`; every list of
-cards is shaped by `for_listing()`. Public pages go through `newsroom.http.public_cache`.
+Every query of what readers may see starts from `Article.objects.published()`, limited to the
+request's edition by `in_edition()` (newsroom.editions); every list of cards is shaped by
+`for_listing()`. Public pages go through `newsroom.http.public_cache`.
 """
 
 import datetime
@@ -30,7 +31,7 @@ from articles.models import Article, ArticleRedirect, Author, Section, TagRedire
 from articles.site import jsonld, kept
 from articles.site import search as reader_search
 from articles.site.paging import ListingPaginator
-from newsroom import fragments, l10n, site_url
+from newsroom import editions, fragments, l10n, site_url
 from newsroom.http import private_page, public_cache, set_last_modified
 from newsroom.pagecache import depends_on
 
@@ -40,14 +41,20 @@ TOP_STORIES = 6
 LATEST_PER_SECTION = 4
 
 
+def edition_stories():
+    """What a reader of this edition may see: its published stories."""
+    return Article.objects.published().in_edition()
+
+
 def reader_stories():
-    """Published stories in card shape, without the columns no card shows."""
-    return Article.objects.published().for_listing().defer("search_vector", "body")
+    """The edition's published stories in card shape, without the columns no card shows."""
+    return edition_stories().for_listing().defer("search_vector", "body")
 
 
 def reader_tags():
-    """Tags readers may see: those on a published story (a draft's tags stay unannounced)."""
-    return Article.objects.published().tags()
+    """Tags readers may see: those on a published story of the edition (a draft's tags stay
+    unannounced)."""
+    return edition_stories().tags()
 
 
 def moved_tag(slug):
@@ -66,13 +73,13 @@ def story_queryset(queryset):
 
 
 # The columns a related link shows (and its Last-Modified reads).
-RELATED_FIELDS = ("id", "headline", "slug", "pub_date", "publish_at", "updated_at")
+RELATED_FIELDS = ("id", "language", "headline", "slug", "pub_date", "publish_at", "updated_at")
 
 
 def related_stories(article, limit=RELATED_LIMIT, curated=None):
     """Curated links first (in the editor's order), then stories sharing the most tags.
 
-    Only published stories, never the story itself; two queries whatever the numbers. The
+    Only published stories of the story's edition, never the story itself; two queries whatever the numbers. The
     stories sharing tags are looked for among the RELATED_POOL newest of each tag: a tag on
     a fifth of the archive would otherwise have every one of its stories counted, on every
     story page that carries it.
@@ -80,23 +87,22 @@ def related_stories(article, limit=RELATED_LIMIT, curated=None):
     form not saved yet (articles.desk.preview).
     """
     light = RELATED_FIELDS
+    readable = Article.objects.published().in_edition(article.language)
     if curated is None:
         curated = list(
-            Article.objects.published()
-            .filter(linked_from__article=article)
+            readable.filter(linked_from__article=article)
             .exclude(pk=article.pk)
             .order_by("linked_from__order", "linked_from__pk")
             .only(*light)[:limit]
         )
     else:
         ids = [story.pk for story in curated if story.pk != article.pk]
-        live = Article.objects.published().only(*light).in_bulk(ids)
+        live = readable.only(*light).in_bulk(ids)
         curated = [live[pk] for pk in dict.fromkeys(ids) if pk in live][:limit]
     tag_ids = [tag.pk for tag in article.tags.all() if tag.pk is not None]
     if len(curated) < limit and tag_ids:
         curated += (
-            Article.objects.published()
-            .filter(newest_of_each(tag_ids), tags__in=tag_ids)
+            readable.filter(newest_of_each(readable, tag_ids), tags__in=tag_ids)
             .exclude(pk__in=[article.pk, *(story.pk for story in curated)])
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-publish_at", "-pk")
@@ -105,13 +111,13 @@ def related_stories(article, limit=RELATED_LIMIT, curated=None):
     return curated
 
 
-def newest_of_each(tag_ids):
-    """A filter: the story is among the RELATED_POOL newest published stories of one of the tags.
+def newest_of_each(stories, tag_ids):
+    """A filter: the story is among the RELATED_POOL newest of `stories` of one of the tags.
 
     One subquery a tag, each a short walk down the publication-time index; on PostgreSQL
     they are one UNION ALL (an OR of IN subqueries would be checked against every story).
     """
-    newest = Article.objects.published().order_by("-publish_at", "-pk").values("pk")
+    newest = stories.order_by("-publish_at", "-pk").values("pk")
     each = [newest.filter(tags=tag_id)[:RELATED_POOL] for tag_id in tag_ids]
     if connection.features.supports_slicing_ordering_in_compound:
         return Q(pk__in=each[0].union(*each[1:], all=True))
@@ -130,6 +136,20 @@ def share_links(article):
         ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
         ("WhatsApp", f"https://wa.me/?text={text}%20{url}"),
     ]
+
+
+def alternates(article, versions):
+    """A story page's `<link rel="alternate" hreflang>`s: every published version of the
+    story, itself included (so each version lists the same set), then x-default: the default
+    edition's version, else the story itself. None for a story with no published version
+    (a preview) or when the site has one edition."""
+    if not versions:
+        return []
+    links = [
+        (code, site_url.absolute(story.get_absolute_url())) for code, story in versions.items()
+    ]
+    fallback = versions.get(editions.default(), article)
+    return [*links, ("x-default", site_url.absolute(fallback.get_absolute_url()))]
 
 
 def last_modified_of(articles):
@@ -185,6 +205,8 @@ class StoryMixin:
             # Made when drawn: not when the head is kept (articles.site.kept.story_fragments).
             structured_data=functools.partial(jsonld.story_graph, article),
             canonical=jsonld.canonical_url(article),
+            versions=getattr(article, "versions", {}),
+            alternates=alternates(article, getattr(article, "versions", {})),
             share_image=jsonld.share_image(article),
             **self.kept_blocks,
             **{
@@ -202,8 +224,8 @@ class ArticleDetailView(StoryMixin, DetailView):
 
     def get_queryset(self):
         # The story's row in card shape: the rest of story_queryset() comes from what the
-        # page keeps (articles.site.kept).
-        return Article.objects.published().for_listing().prefetch_related(None)
+        # page keeps (articles.site.kept). Only the edition's: /ar/ never shows an English story.
+        return edition_stories().for_listing().prefetch_related(None)
 
     def get_object(self, queryset=None):
         k = self.kwargs
@@ -212,12 +234,19 @@ class ArticleDetailView(StoryMixin, DetailView):
         article = self.get_queryset().defer("search_vector").filter(**where).first()
         if article is not None:
             # The stamps of what this page keeps as fragments, in one read of the cache.
-            fragments.preload(self.request, page_tags.NAV, *kept.page_tags_of(article))
+            fragments.preload(
+                self.request,
+                page_tags.NAV,
+                page_tags.group(article.translation_key),
+                *kept.page_tags_of(article),
+            )
             # Authors, tags, corrections, related stories, when its other parts changed, and
             # the drawn story: from what the page keeps (articles.site.kept).
             self.related, self.kept_blocks = kept.story_fragments(self.request, article)
         if article is None and self.request.user.has_perm("articles.view_article"):
-            staff_view = stories_visible_to(self.request.user, Article.objects.for_listing())
+            staff_view = stories_visible_to(
+                self.request.user, Article.objects.in_edition().for_listing()
+            )
             article = story_queryset(staff_view).filter(**where).first()
             self.preview = article is not None
         if article is None:
@@ -293,7 +322,7 @@ def newest_by_section(shown, per_section=LATEST_PER_SECTION):
     story is one short probe of the section's index (article_live_section), however long the
     section's archive. A window over every story ranked the whole archive to keep 80 rows."""
     newest = (
-        Article.objects.published()
+        edition_stories()
         .filter(section=OuterRef("pk"))
         .exclude(pk__in=shown)
         .order_by("-publish_at", "-pk")
@@ -489,8 +518,11 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /preview/",
-        "Disallow: /search/",
+        *(
+            f"Disallow: /{editions.prefix(code)}{page}/"
+            for code in editions.codes()
+            for page in ("preview", "search")
+        ),
         "",
         f"Sitemap: {site_url.absolute(reverse('sitemap'))}",
         f"Sitemap: {site_url.absolute(reverse('news_sitemap'))}",

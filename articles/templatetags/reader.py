@@ -5,6 +5,8 @@ import re
 from django import template
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -12,7 +14,7 @@ from articles import cache as page_tags
 from articles import crops
 from articles.models import Section
 from articles.site import jsonld
-from newsroom import site_url, text
+from newsroom import editions, site_url, text
 from newsroom.fragments import Fragment
 
 register = template.Library()
@@ -67,6 +69,40 @@ def site_nav(context):
         html = render_to_string("includes/nav.html", menu)
         fragment.set(html)
     return mark_safe(html)  # noqa: S308 - drawn from an autoescaping template
+
+
+@register.simple_tag
+def current_edition():
+    """The edition being served (the default one outside any request): for pages drawn
+    without a request context, whose active language may be the staff's."""
+    return editions.current()
+
+
+@register.simple_tag
+def edition_direction():
+    return "rtl" if editions.info(editions.current())["bidi"] else "ltr"
+
+
+@register.simple_tag(takes_context=True)
+def edition_links(context):
+    """The language switcher: every edition, leading to this story's version in it when one
+    is published (a story page's `versions`), else to that edition's home. None when the
+    site has one edition."""
+    codes = editions.codes()
+    if len(codes) < 2:
+        return []
+    versions = context.get("versions") or {}
+    here = editions.current()
+    links = []
+    for code in codes:
+        story = versions.get(code)
+        if story is not None:
+            url = story.get_absolute_url()
+        else:
+            with translation.override(code):
+                url = reverse("articles:home")
+        links.append({**editions.info(code), "url": url, "current": code == here})
+    return links
 
 
 @register.filter
