@@ -50,12 +50,13 @@ multiple of 9, all in city or environment, whose templates have no `{m}`; elsewh
 
 Which English story a translation belongs to: `seed_demo` makes story i from section
 `content.SECTIONS[i % 6]` and template `(i // 6) % 5`, so each template is used by stories
-i = section index + 6 * template and i + 30 (with the default 60). Join the first of them:
-the twelve translations here belong to i = 0, 18 (city), 1, 25 (politics), 2, 8 (business),
-3, 27 (environment), 4, 10 (culture), 5, 11 (sport), in every edition; with a smaller
---stories, a translation whose English story was not made has nothing to join. Fill the
-translation with that story's values, and tag it with that story's tags (`seed_demo` adds one
-random tag to the template's) through `TAGS[lang]`.
+i = section index + 6 * template and i + 30 (with the default 60): i = 0, 18 (city), 1, 25
+(politics), 2, 8 (business), 3, 27 (environment), 4, 10 (culture), 5, 11 (sport), each with its
+i + 30. `seed_demo` joins i + 30 when the demo has it (the first ones are past the comments'
+closing age on a fresh demo), else i; with a smaller --stories, a translation whose English
+story was not made has nothing to join. The translation is filled with that story's values,
+and tagged with that story's tags (`seed_demo` adds one random tag to the template's) through
+`TAGS[lang]`.
 """
 
 LANGUAGES = ("ar", "fa", "ur")
