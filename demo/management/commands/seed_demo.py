@@ -99,13 +99,15 @@ class Command(BaseCommand):
                         "{images} images.".format(**counts)
                     )
                 )
-            for language in self.edition_languages():
-                self.ensure_translations(language)
+            languages = self.edition_languages()
+            originals = self.originals() if languages else {}
+            for language in languages:
+                self.ensure_translations(language, originals)
             comments = self.ensure_comments(
                 users["moderator"], content.COMMENT_THREADS, editions.default()
             )
             self.report_comments(comments, "")
-            for language in self.edition_languages():
+            for language in languages:
                 comments = self.ensure_comments(
                     users["moderator"], content_editions.COMMENT_THREADS[language], language
                 )
@@ -229,11 +231,11 @@ class Command(BaseCommand):
                 found[key] = (i, article)
         return found
 
-    def ensure_translations(self, language):
+    def ensure_translations(self, language, originals):
         """The edition's stories, each a version of its English story (same translation
         group, section, story type, authors, lead image, status and publication time),
-        once; then their related links, corrections and tags."""
-        originals = self.originals()
+        once; then their related links, corrections and tags. `originals` is what
+        originals() found."""
         stories = content_editions.STORIES[language]
         skipped = [s for s in stories if (s["section"], s["template"]) not in originals]
         keys = [article.translation_key for _, article in originals.values()]
