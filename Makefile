@@ -8,12 +8,17 @@ PORT ?= 8000
 # `make run` serves, unless SITE_URL is set.
 SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 export DEBUG ?= true
+# `make run` serves every edition the demo is written in, left to right and right to left
+# (SITE_LANGUAGES=en make run for English alone). Only `make run`: the settings' own default
+# (one edition) holds for production, and the test suite chooses its editions itself.
+DEMO_LANGUAGES := en,ar,fa,ur
+RUN_LANGUAGES := $(or $(SITE_LANGUAGES),$(DEMO_LANGUAGES))
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check messages bench bench-scale clean backup restore
 
 help:
-	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) with the job worker (HOST=, PORT=)"
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) with the job worker (HOST=, PORT=, SITE_LANGUAGES=$(DEMO_LANGUAGES))"
 	@echo "make test   - install test tools and run the whole suite (DATABASE_URL picks the database)"
 	@echo "make lint   - ruff lint + format check, djLint on templates"
 	@echo "make format - apply ruff format and fixes"
@@ -38,6 +43,7 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
 	@touch $@ $(VENV)/.run-installed
 
 # The dev server, with the job worker and the scheduler beside it (scripts/devserver.py).
+run: export SITE_LANGUAGES := $(RUN_LANGUAGES)
 run: $(VENV)/.run-installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable

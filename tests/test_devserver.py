@@ -145,3 +145,39 @@ def test_a_dead_worker_stops_the_dev_server(devserver):
         os.kill(pid, signal.SIGKILL)
     assert process.wait(timeout=DEADLINE) == 1
     assert not [pid for pid in children if alive(pid)]
+
+
+def run_make_run(tmp_path, **environ):
+    """`make run` with a stand-in Python that records what each step was started with."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    log = tmp_path / "calls.log"
+    python = venv / "bin" / "python"
+    python.write_text(f'#!/bin/sh\necho "$SITE_LANGUAGES $*" >> {log}\n')
+    python.chmod(0o755)
+    (venv / ".run-installed").touch()  # newer than requirements.lock: nothing to install
+    env = {key: value for key, value in os.environ.items() if key != "SITE_LANGUAGES"}
+    env.update(environ)
+    subprocess.run(
+        ["make", "--no-print-directory", "run", f"VENV={venv}"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=DEADLINE,
+    )
+    return [line.split(" ", 1) for line in log.read_text().splitlines()]
+
+
+def test_make_run_serves_and_seeds_every_edition_of_the_demo(tmp_path):
+    calls = run_make_run(tmp_path)
+    steps = [args for _, args in calls]
+    assert any(args.split()[-1] == "seed_demo" for args in steps), steps
+    assert any("scripts/devserver.py" in args for args in steps), steps
+    # Migrate, seed and serve alike: the demo's stories and the server's addresses agree.
+    assert {languages for languages, _ in calls} == {"en,ar,fa,ur"}
+
+
+def test_make_run_keeps_the_editions_it_is_given(tmp_path):
+    calls = run_make_run(tmp_path, SITE_LANGUAGES="en")
+    assert {languages for languages, _ in calls} == {"en"}

@@ -1,8 +1,11 @@
 """Load demo content: sections, authors, a month of stories with pictures, readers'
-comments, and demo users.
+comments, and demo users; and, for every edition in SITE_LANGUAGES that `demo.content_editions`
+covers (Arabic, Persian, Urdu), the translated stories with their corrections and comments.
 
 Idempotent and quick to say so: when the demo stories are already there it only makes sure
-the demo users and demo comments exist, so a second `make run` starts at once.
+the demo users, the editions' translations and the demo comments exist, so a second
+`make run` starts at once, and a demo loaded with English only gets its translations when
+the editions are switched on.
 """
 
 import io
@@ -24,11 +27,21 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from articles.desk import roles
-from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Image,
+    RelatedLink,
+    Section,
+)
 from comments import moderation
 from comments.attach import comments_open
 from comments.models import Comment
-from demo import content
+from demo import content, content_editions
+from newsroom import editions
+from newsroom.slugs import unicode_slug
 
 DEMO_USERS = (
     ("editor", roles.EDITORS, "Daniel Achterberg"),
@@ -38,6 +51,12 @@ DEMO_USERS = (
 DEMO_PASSWORDS = {name: f"newsroom-{name}" for name, _, _ in DEMO_USERS}
 PICTURE_SIZE = (960, 540)
 DEMO_BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0"
+# Story i is made from section i % 6 and that section's template (i // 6) % 5, so every
+# template is used by stories i and i + 30 (STORY_CYCLE) with the default 60.
+STORY_CYCLE = len(content.SECTIONS) * 5
+# Each edition's corrections (content_editions.CORRECTIONS[lang], in order) go on the version
+# of the story they are about: the planning meeting's day (Tuesday) and the river trust's chair.
+EDITION_CORRECTIONS = [("city", 0), ("environment", 4)]
 
 
 class Command(BaseCommand):
@@ -80,15 +99,19 @@ class Command(BaseCommand):
                         "{images} images.".format(**counts)
                     )
                 )
-            comments = self.ensure_comments(users["moderator"])
-            if comments and any(comments.values()):
-                self.stdout.write(
-                    self.style.SUCCESS(
-                        "Loaded {approved} approved and {pending} pending comments.".format(
-                            **comments
-                        )
-                    )
+            languages = self.edition_languages()
+            originals = self.originals() if languages else {}
+            for language in languages:
+                self.ensure_translations(language, originals)
+            comments = self.ensure_comments(
+                users["moderator"], content.COMMENT_THREADS, editions.default()
+            )
+            self.report_comments(comments, "")
+            for language in languages:
+                comments = self.ensure_comments(
+                    users["moderator"], content_editions.COMMENT_THREADS[language], language
                 )
+                self.report_comments(comments, f" in the {language} edition")
         if settings.DEBUG:
             self.stdout.write("Demo users (staff, log in at /admin/):")
             for name, group, _ in DEMO_USERS:
@@ -114,25 +137,36 @@ class Command(BaseCommand):
             users[name] = user
         return users
 
+    def report_comments(self, counts, where):
+        if counts and any(counts.values()):
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Loaded {approved} approved and {pending} pending comments{where}.".format(
+                        **counts, where=where
+                    )
+                )
+            )
+
     # Comments
-    def ensure_comments(self, moderator):
-        """Readers' comments on the newest stories still open for comments, once.
+    def ensure_comments(self, moderator, threads, language):
+        """Readers' comments (`threads`) on the newest stories of the edition `language`
+        still open for comments, once.
 
         Each goes through the moderation functions, so the desk sees the same audit trail
         as for a real comment: filed as pending by the policy, approved by the moderator.
         """
-        demo_emails = {c[1] for thread in content.COMMENT_THREADS for c in thread}
-        if Comment.objects.filter(email__in=demo_emails).exists():
+        demo_emails = {c[1] for thread in threads for c in thread}
+        if Comment.objects.filter(email__in=demo_emails, article__language=language).exists():
             return None
         candidates = (
             Article.objects.published()
-            .filter(comments_enabled=True)
-            .order_by("-publish_at")[: 4 * len(content.COMMENT_THREADS)]
+            .filter(language=language, comments_enabled=True)
+            .order_by("-publish_at")[: 4 * len(threads)]
         )
         stories = [story for story in candidates if comments_open(story)]
         now = timezone.now()
         counts = {"approved": 0, "pending": 0}
-        for story, thread in zip(stories, content.COMMENT_THREADS, strict=False):
+        for story, thread in zip(stories, threads, strict=False):
             posted = []
             for index, (name, email, body, status, reply_to) in enumerate(thread):
                 # Spread over the time since publication, in order, never in the future.
@@ -154,6 +188,144 @@ class Command(BaseCommand):
                 counts[status] += 1
                 posted.append(comment)
         return counts
+
+    # Editions
+    def edition_languages(self):
+        """The editions beyond the default one that the demo has stories for. The demo's
+        stories are English: with another default edition there is nothing to translate."""
+        if editions.default() != "en":
+            return []
+        return [code for code in editions.codes()[1:] if code in content_editions.LANGUAGES]
+
+    def originals(self):
+        """{(section slug, template): (story index, English story)} for every template the
+        editions translate, or fewer when the demo has fewer stories.
+
+        Each template is used by stories i and i + 30 (with the default 60); the translation
+        joins the newer one when it is there (the older ones are past the comments' closing
+        age on a fresh demo), else the older one. A story is known by the headline and
+        standfirst seed_demo wrote, so this works on a demo loaded before the editions."""
+        wanted = {}
+        for story in content_editions.STORIES[content_editions.LANGUAGES[0]]:
+            key = (story["section"], story["template"])
+            first = [slug for _, slug, _ in content.SECTIONS].index(key[0]) + 6 * key[1]
+            for i in (first + STORY_CYCLE, first):
+                headline, standfirst, *_ = story_template(i)
+                values = story_values(i)
+                wanted[(headline.format(**values), standfirst.format(**values))] = (key, i)
+        found = {}
+        for article in (
+            Article.objects.filter(
+                language=editions.default(),
+                headline__in=[headline for headline, _ in wanted],
+                section__slug__in=[slug for _, slug, _ in content.SECTIONS],
+            )
+            .select_related("section", "lead_image", "created_by")
+            .order_by("pk")
+        ):
+            match = wanted.get((article.headline, article.standfirst))
+            if match is None or match[0][0] != article.section.slug:
+                continue
+            key, i = match
+            if key not in found or found[key][0] < i:
+                found[key] = (i, article)
+        return found
+
+    def ensure_translations(self, language, originals):
+        """The edition's stories, each a version of its English story (same translation
+        group, section, story type, authors, lead image, status and publication time),
+        once; then their related links, corrections and tags. `originals` is what
+        originals() found."""
+        stories = content_editions.STORIES[language]
+        skipped = [s for s in stories if (s["section"], s["template"]) not in originals]
+        keys = [article.translation_key for _, article in originals.values()]
+        done = set(
+            Article.objects.filter(translation_key__in=keys, language=language).values_list(
+                "translation_key", flat=True
+            )
+        )
+        todo = [
+            s
+            for s in stories
+            if (s["section"], s["template"]) in originals
+            and originals[(s["section"], s["template"])][1].translation_key not in done
+        ]
+        if not todo:
+            return
+        edition = content_editions.EDITION[language]
+        made = {}
+        for story in todo:
+            i, english = originals[(story["section"], story["template"])]
+            values = edition_values(story_values(i), language)
+            article = Article(
+                language=language,
+                translation_key=english.translation_key,
+                headline=story["headline"].format(**values),
+                standfirst=story["standfirst"].format(**values),
+                body=render_body(story["body"], values),
+                section=english.section,
+                story_type=english.story_type,
+                source=edition["source"] if english.source else "",
+                dateline=edition["dateline"] if english.dateline else "",
+                byline=edition["staff_byline"] if english.byline else "",
+                created_by=english.created_by,
+                comments_enabled=english.comments_enabled,
+                priority=english.priority,
+                featured=english.featured,
+                lead_image=english.lead_image,
+                publish_at=english.publish_at,
+            )
+            article.slug = story_slug(article.headline)
+            unpublished = english.status == Article.Status.UNPUBLISHED
+            article.status = Article.Status.PUBLISHED if unpublished else english.status
+            article._history_user = english.created_by
+            article.save()
+            if unpublished:
+                article.status = Article.Status.UNPUBLISHED
+                article.save()
+            ArticleAuthor.objects.bulk_create(
+                ArticleAuthor(article=article, author_id=link.author_id, order=link.order)
+                for link in ArticleAuthor.objects.filter(article=english)
+            )
+            tags = content_editions.TAGS[language]
+            article.tags.add(*(tags[name] for name in english.tags.names() if name in tags))
+            made[english.pk] = article
+
+        # Related links: the English stories' links between translated stories, each end
+        # mapped to its version in this edition (a link to a story without one is left out).
+        versions = {
+            version.translation_key: version
+            for version in Article.objects.filter(translation_key__in=keys, language=language)
+        }
+        english = [article.pk for _, article in originals.values()]
+        new = {article.pk for article in made.values()}
+        for source_key, target_key in (
+            RelatedLink.objects.filter(article_id__in=english, target_id__in=english)
+            .order_by("order", "pk")
+            .values_list("article__translation_key", "target__translation_key")
+        ):
+            source, target = versions.get(source_key), versions.get(target_key)
+            if source and target and {source.pk, target.pk} & new:
+                source.relate(target)
+
+        made_by_key = {(s["section"], s["template"]): s for s in todo}
+        for (section, template), text in zip(
+            EDITION_CORRECTIONS, content_editions.CORRECTIONS[language], strict=False
+        ):
+            if (section, template) not in made_by_key:
+                continue
+            article = made[originals[(section, template)][1].pk]
+            if article.is_published:
+                Correction.objects.create(
+                    article=article, date=article.publish_at + timedelta(hours=5), text=text
+                )
+        message = f"Loaded {len(made)} stories in the {language} edition."
+        if skipped:
+            message += (
+                f" Skipped {len(skipped)} whose English story the demo does not have "
+                "(fewer --stories)."
+            )
+        self.stdout.write(self.style.SUCCESS(message))
 
     # Content
     def load(self, users, options):
@@ -198,17 +370,8 @@ class Command(BaseCommand):
         stories, images = [], 0
         for i in range(total):
             section = sections[i % len(sections)]
-            templates = content.STORIES[section.slug]
-            headline, standfirst, paragraphs, tags, story_type = templates[
-                (i // 6) % len(templates)
-            ]
-            values = {
-                "place": content.DISTRICTS[(i // 6 + (i // 30) * 5) % len(content.DISTRICTS)],
-                "n": 12 + (i * 37) % 180,  # counts: homes, signatures, jobs
-                "m": 2 + (i * 5) % 9,  # millions, per cent growth, goals
-                "p": 18 + (i * 7) % 23,  # turnout, years, crews
-                "rival": content.RIVALS[i % len(content.RIVALS)],
-            }
+            headline, standfirst, paragraphs, tags, story_type = story_template(i)
+            values = story_values(i)
             role = roles_by_index.get(i, "published")
             owner = users["reporter"] if role in {"draft", "review"} else users["editor"]
             article = Article(
@@ -283,6 +446,40 @@ class Command(BaseCommand):
             "stories": len(stories),
             "images": images,
         }
+
+
+def story_template(i):
+    """The English template story i is made from: (headline, standfirst, paragraphs, tags,
+    story type)."""
+    templates = content.STORIES[content.SECTIONS[i % len(content.SECTIONS)][1]]
+    return templates[(i // 6) % len(templates)]
+
+
+def story_values(i):
+    """What fills story i's placeholders."""
+    return {
+        "place": content.DISTRICTS[(i // 6 + (i // 30) * 5) % len(content.DISTRICTS)],
+        "n": 12 + (i * 37) % 180,  # counts: homes, signatures, jobs
+        "m": 2 + (i * 5) % 9,  # millions, per cent growth, goals
+        "p": 18 + (i * 7) % 23,  # turnout, years, crews
+        "rival": content.RIVALS[i % len(content.RIVALS)],
+    }
+
+
+def edition_values(values, language):
+    """Story values for an edition: names in its script, numbers in its digits."""
+    digits = str.maketrans("0123456789", content_editions.DIGITS[language])
+    mapped = {key: str(value).translate(digits) for key, value in values.items()}
+    mapped["place"] = content_editions.DISTRICTS[language][values["place"]]
+    mapped["rival"] = content_editions.RIVALS[language][values["rival"]]
+    return mapped
+
+
+def story_slug(headline):
+    """A translation's slug, in its own script (the reader site's addresses take any
+    script). A Persian zero-width non-joiner becomes a hyphen: dropped, it would join the
+    letters it keeps apart (خانه‌ها would read خانهها)."""
+    return unicode_slug(headline.replace("\u200c", " "), 200)
 
 
 def render_body(paragraphs, values):
