@@ -12,19 +12,21 @@ FACES = {"ar": "Noto Naskh Arabic", "fa": "Vazirmatn", "ur": "Noto Nastaliq Urdu
 
 
 @pytest.fixture
-def story(transactional_db, settings):
+def story(transactional_db, settings, language):
+    """The story in the `language` edition, which is open (with English, the default)."""
+    settings.SITE_LANGUAGES = ["en", "ar", "fa", "ur"]
     settings.SITE_NAME = "غرفة الأخبار"
-    return arabic_story()
+    return arabic_story(language)
 
 
 @pytest.mark.parametrize("language", ["ar", "fa", "ur"])
-def test_story_page_in_arabic_script_with_our_fonts(page, story, settings, language):
-    # The live server's requests run in its own thread: the default language is what it speaks.
-    settings.LANGUAGE_CODE = settings.SITE_LANGUAGE = language
+def test_story_page_in_arabic_script_with_our_fonts(page, story, language):
     fonts = []
     page.on("response", lambda r: r.url.endswith(".woff2") and fonts.append((r.url, r.status)))
 
+    assert story.get_absolute_url().startswith(f"/{language}/")  # read in its edition
     page.goto(story.get_absolute_url())
+    assert page.evaluate("[document.documentElement.lang, document.dir]") == [language, "rtl"]
     page.evaluate("document.fonts.ready")
 
     sheets = page.evaluate("Array.from(document.styleSheets, s => s.href || '')")
