@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from comments.conf import setting
@@ -26,6 +26,14 @@ def moderator_emails():
     if perm is not None:
         query |= Q(groups__permissions=perm) | Q(user_permissions=perm)
     return sorted(set(users.filter(query).values_list("email", flat=True)))
+
+
+def mail_language(comments):
+    """The language of a mail about `comments`: their stories' when they share one (the
+    Arabic desk's mail about Arabic comments is in Arabic), else the staff's (LANGUAGE_CODE).
+    Each comment's own line speaks its story's language (comments/email/waiting.txt)."""
+    languages = {comment.article.language for comment in comments}
+    return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
 
 
 def send_waiting():
@@ -58,15 +66,15 @@ def send_waiting():
             "site_name": settings.SITE_NAME,
         }
         count = len(comments)
-        subject = f"[{settings.SITE_NAME}] " + ngettext(
-            "%(count)s comment waiting for moderation",
-            "%(count)s comments waiting for moderation",
-            count,
-        ) % {"count": count}
+        with translation.override(mail_language(comments)):
+            subject = f"[{settings.SITE_NAME}] " + ngettext(
+                "%(count)s comment waiting for moderation",
+                "%(count)s comments waiting for moderation",
+                count,
+            ) % {"count": count}
+            body = render_to_string("comments/email/waiting.txt", context)
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
             moderators_notified_at=timezone.now()
         )
-        send_mail(
-            subject, render_to_string("comments/email/waiting.txt", context), None, recipients
-        )
+        send_mail(subject, body, None, recipients)
     return len(comments)

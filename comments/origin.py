@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt
 
@@ -50,13 +51,24 @@ def is_same_origin(request):
     return referer is not None and _trusted(_origin_of(referer), request)
 
 
+def refused(request, *args, **kwargs):
+    """The refusal, in the language of the story the post was for: the view names it with a
+    `story_language` attribute (a function taking the view's arguments), as it names its
+    answer to a database outage."""
+    match = getattr(request, "resolver_match", None)
+    language_of = getattr(match.func, "story_language", None) if match else None
+    language = language_of(request, *args, **kwargs) if language_of else translation.get_language()
+    with translation.override(language):
+        return render(request, "comments/refused.html", status=403)
+
+
 def same_origin_post(view):
     """Exempt `view` from the cookie-token check and require a same-origin POST instead."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "POST" and not is_same_origin(request):
-            return render(request, "comments/refused.html", status=403)
+            return refused(request, *args, **kwargs)
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)

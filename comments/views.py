@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -5,6 +7,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from comments.forms import KEPT_FIELDS, CommentForm, make_token
 from comments.models import Comment
 from comments.origin import same_origin_post
 from comments.policy import Signals, file_comment
+from newsroom import editions
 
 REMEMBER_COOKIE = "comment_author"
 SESSION_KEY = "comments_posted"
@@ -65,12 +69,30 @@ def file_once(comment, signals):
     return comment
 
 
+def referer_language(request):
+    """The edition of the page the reader came from (the story), for the answers that cannot
+    look the story up; the default edition when the browser did not say."""
+    back = story_referer(request)
+    return editions.from_path(urlsplit(back).path) if back else editions.default()
+
+
 @never_cache
 @same_origin_post
 @require_POST
 def post_comment(request, article_id):
-    """Take a reader's comment. Every refusal keeps the reader's text and says why."""
+    """Take a reader's comment. Every refusal keeps the reader's text and says why.
+
+    The comment addresses have no edition prefix (EditionMiddleware leaves the default
+    edition's language active): every answer, and the notice the story page shows after a
+    post, speaks the language of the story commented on."""
     article = Article.objects.published().filter(pk=article_id).first()
+    language = article.language if article else referer_language(request)
+    request.LANGUAGE_CODE = language
+    with translation.override(language):
+        return take_comment(request, article)
+
+
+def take_comment(request, article):
     try:
         request.POST  # noqa: B018 - Django reads the body here, and may refuse it
     except (RequestDataTooBig, TooManyFieldsSent) as problem:
@@ -158,14 +180,23 @@ def post_unavailable(request, article_id):
     first post was stored after all, sending it again stores nothing twice. Its stamp is as
     old as the quickest human, since the reader has typed the comment already.
     """
-    story = Article(pk=article_id)
+    story = Article(pk=article_id, language=referer_language(request))
     form = CommentForm(article=story, initial=kept_fields(request))  # keeps the one-time id
     form.initial["token"] = make_token(story, now=comment_forms.clock() - setting("MIN_SECONDS"))
     context = {"form": form, "back": story_referer(request), "SITE_NAME": settings.SITE_NAME}
-    return HttpResponse(render_to_string("comments/unavailable.html", context), status=503)
+    with translation.override(story.language):
+        page = render_to_string("comments/unavailable.html", context)
+    return HttpResponse(page, status=503)
+
+
+def post_language(request, article_id):
+    """The language of the story a post is for, for an answer given before the view runs."""
+    language = Article.objects.filter(pk=article_id).values_list("language", flat=True).first()
+    return language or referer_language(request)
 
 
 post_comment.database_unavailable = post_unavailable
+post_comment.story_language = post_language
 
 
 def reporter_hash(request, comment):
@@ -196,6 +227,11 @@ def report_comment(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
+    with translation.override(comment.article.language):  # the notice on the story's page
+        return take_report(request, comment)
+
+
+def take_report(request, comment):
     if not ratelimit.hit(request, "report"):
         messages.error(request, _("Too many reports from your connection. Please try later."))
     elif moderation.report(
@@ -214,7 +250,16 @@ def report_unavailable(request, pk):
         "back": story_referer(request),
         "SITE_NAME": settings.SITE_NAME,
     }
-    return HttpResponse(render_to_string("comments/report_unavailable.html", context), status=503)
+    with translation.override(referer_language(request)):
+        page = render_to_string("comments/report_unavailable.html", context)
+    return HttpResponse(page, status=503)
+
+
+def report_language(request, pk):
+    """The language of the story a reported comment is on (for the refusal page)."""
+    language = Comment.objects.filter(pk=pk).values_list("article__language", flat=True).first()
+    return language or referer_language(request)
 
 
 report_comment.database_unavailable = report_unavailable
+report_comment.story_language = report_language

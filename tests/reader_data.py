@@ -108,9 +108,12 @@ def reader_paper():
     return story, related
 
 
-def arabic_story():
+def arabic_story(language="ar"):
     """A story written in Arabic (so any English left on its page is the site's own), with
-    comments, a correction, tags, and a section with two pages of stories."""
+    comments, a correction, tags, and a section with two pages of stories, all in the
+    `language` edition (an Arabic-script one, or "en" for Arabic text on English pages). The
+    section is named in Arabic: section labels per edition are not built yet, so a page of the
+    Persian or Urdu edition shows the shared section's one name."""
     from tests.factories import CommentFactory, CorrectionFactory
 
     section = SectionFactory(name="سياسة", slug="politics", description="أخبار السياسة")
@@ -129,6 +132,7 @@ def arabic_story():
         tags=["إسكان"],
         show_updated=True,
         publish_at=ago(hours=3),
+        language=language,
     )
     CorrectionFactory(article=story, text="صُحّح اسم الحي.")
     for i in range(21):
@@ -140,6 +144,7 @@ def arabic_story():
             body="<p>نص الخبر.</p>",
             authors=[author],
             publish_at=ago(hours=4 + i),
+            language=language,
         )
     first = CommentFactory(article=story, name="سامي", body="خبر سار.")
     CommentFactory(article=story, parent=first, name="منى", body="أوافقك.")

@@ -240,19 +240,28 @@ ALLOWED_LATIN = {"Bluesky", "Facebook", "LinkedIn", "WhatsApp", "RSS", "Atom", "
 
 
 class VisibleText(HTMLParser):
-    """The words a reader sees or hears: text outside <script>/<style>, and the attributes
-    a browser shows or reads out (alt, title, placeholder, aria-label, a button's value)."""
+    """The words a reader sees or hears in the page's language: text outside
+    <script>/<style>, and the attributes a browser shows or reads out (alt, title,
+    placeholder, aria-label, a button's value). Text an element marks as another language
+    (`lang`, as the language switcher names each edition in its own) is not the page's."""
 
     SHOWN = {"alt", "title", "placeholder", "aria-label"}
 
     def __init__(self):
         super().__init__()
-        self.parts, self.hidden = [], 0
+        self.parts, self.hidden, self.page_language, self.foreign = [], 0, None, []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self.hidden += 1
         attrs = dict(attrs)
+        if tag == "html":
+            self.page_language = attrs.get("lang")
+        elif attrs.get("lang") and attrs["lang"] != self.page_language:
+            self.foreign.append(tag)
+            return
+        if self.foreign:
+            return
         self.parts += [value for name, value in attrs.items() if name in self.SHOWN and value]
         if tag == "input" and attrs.get("type") == "submit":
             self.parts.append(attrs.get("value") or "")
@@ -260,9 +269,11 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.hidden -= 1
+        if self.foreign and tag == self.foreign[-1]:
+            self.foreign.pop()
 
     def handle_data(self, data):
-        if not self.hidden:
+        if not self.hidden and not self.foreign:
             self.parts.append(data)
 
 
@@ -273,17 +284,33 @@ def english_words(page):
     return sorted(set(words) - ALLOWED_LATIN)
 
 
+EDITIONS = ["en", *LANGUAGES]
+
+
 @pytest.fixture
-def arabic_paper(settings):
+def editions(settings):
+    """Every shipped edition open (the test settings have English and Arabic only)."""
+    settings.SITE_LANGUAGES = EDITIONS
     settings.SITE_NAME = "غرفة الأخبار"
-    return arabic_story()
 
 
-def read_in(client, language, url):
-    """`url` as a reader of the `language` edition gets it: until editions have addresses of
-    their own, the page drawn while `language` is active (with them, the edition's `/ar/...`)."""
-    with translation.override(language):
-        return client.get(url)
+@pytest.fixture
+def paper(editions, language):
+    """The Arabic-text paper in the `language` edition (the test's parameter)."""
+    return arabic_story(language)
+
+
+def edition_url(language, path):
+    """`path` as a reader of the `language` edition asks for it: under its prefix."""
+    return path if language == EDITIONS[0] else f"/{language}{path}"
+
+
+def read_in(client, language, path):
+    """The page a reader of the `language` edition gets at `path` (a path of the default
+    edition, or an address that names its edition already, like a story's)."""
+    if not path.startswith(f"/{language}/"):
+        path = edition_url(language, path)
+    return client.get(path)
 
 
 def pages(story):
@@ -301,25 +328,44 @@ def pages(story):
     ]
 
 
+def html_tag(page):
+    return re.search(r"<html[^>]*>", page).group(0)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_reader_pages_leave_no_english_behind(client, arabic_paper, language):
-    for url in pages(arabic_paper):
+def test_reader_pages_leave_no_english_behind(client, paper, language):
+    assert paper.get_absolute_url().startswith(f"/{language}/")
+    for url in pages(paper):
         response = read_in(client, language, url)
         assert response.status_code in (200, 404), url
-        assert english_words(response.content.decode()) == [], url
+        page = response.content.decode()
+        assert f'lang="{language}" dir="rtl"' in html_tag(page), url
+        assert english_words(page) == [], url
+    # The edition's own stories are what its pages list (not an empty page with no English).
+    assert paper.headline in read_in(client, language, "/").content.decode()
+    assert "خبر رقم 20" in read_in(client, language, "/section/politics/?page=2").content.decode()
 
 
 @pytest.mark.django_db
-def test_the_english_check_finds_english(client, arabic_paper):
-    page = client.get(arabic_paper.get_absolute_url()).content.decode()
+@pytest.mark.parametrize("language", ["en"])
+def test_the_english_check_finds_english(client, paper, language):
+    page = client.get(paper.get_absolute_url()).content.decode()
     assert {"Post", "comments", "Corrections", "Published"} <= set(english_words(page))
 
 
+def test_the_english_check_skips_only_what_is_marked_as_another_language():
+    page = (
+        '<html lang="ar"><body><nav aria-label="Editions"><a lang="en">English</a>'
+        '<a lang="ar">العربية</a></nav><p>Left over</p></body></html>'
+    )
+    assert english_words(page) == ["Editions", "Left", "over"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_comment_form_speaks_the_language(client, arabic_paper, language):
-    page = read_in(client, language, arabic_paper.get_absolute_url()).content.decode()
+def test_comment_form_speaks_the_language(client, paper, language):
+    page = read_in(client, language, paper.get_absolute_url()).content.decode()
     assert POST_YOUR_COMMENTS[language] in page
     assert NOT_PUBLISHED[language] in page
     assert "Post your comments" not in page
@@ -332,27 +378,33 @@ def test_comment_form_speaks_the_language(client, arabic_paper, language):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_rejected_comment_page_speaks_the_language(client, arabic_paper, language):
-    with translation.override(language):
-        response = post_comment(
-            client, arabic_paper, name=" ", email="not-an-email", body="تعليقي على الخبر."
-        )
+def test_rejected_comment_page_speaks_the_storys_language(client, paper, language):
+    # The comment endpoints have no edition prefix: the story commented on names the language.
+    response = post_comment(
+        client, paper, name=" ", email="not-an-email", body="تعليقي على الخبر."
+    )
     assert response.status_code == 400
     page = response.content.decode()
+    assert f'<html lang="{language}" dir="rtl">' in page
     assert english_words(page) == []
     assert POST_YOUR_COMMENTS[language] in page
+    assert "تعليقي على الخبر." in page  # the reader's text is kept
     with translation.override(language):
         assert translation.gettext("Enter a valid email address.") in page
         assert translation.gettext("This field is required.") in page  # Django's own catalogue
 
 
 @pytest.mark.django_db
-def test_comment_notice_after_posting_speaks_the_language(client, arabic_paper):
-    with translation.override("ar"):
-        response = post_comment(client, arabic_paper, body="تعليق جديد على الخبر.")
-        assert response.status_code == 302
-        page = client.get(response["Location"]).content.decode()
+@pytest.mark.parametrize("language", ["ar"])
+def test_comment_notice_after_posting_speaks_the_storys_language(client, paper, language):
+    response = post_comment(client, paper, body="تعليق جديد على الخبر.")
+    assert response.status_code == 302
+    # Back on the story, in its edition.
+    assert response["Location"] == f"{paper.get_absolute_url()}#comments"
+    assert response["Location"].startswith("/ar/")
+    page = client.get(response["Location"]).content.decode()
     assert "شكرًا لك. تعليقك بانتظار المراجعة." in page
+    assert '<html lang="ar" dir="rtl">' in page
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -409,10 +461,11 @@ def test_which_editions_write_their_own_digits_is_a_setting(settings):
 
 
 @pytest.mark.django_db
-def test_story_page_dates_and_counts_in_persian_digits(client, arabic_paper):
-    page = read_in(client, "fa", arabic_paper.get_absolute_url()).content.decode()
+@pytest.mark.parametrize("language", ["fa"])
+def test_story_page_dates_and_counts_in_persian_digits(client, paper, language):
+    page = read_in(client, "fa", paper.get_absolute_url()).content.decode()
     with translation.override("fa"):
-        expected = l10n.date(arabic_paper.date_published, "datetime_zone")
+        expected = l10n.date(paper.date_published, "datetime_zone")
     assert re.search(r"[۰-۹]", expected)
     assert f">{expected}</time>" in page
     assert "۲ دیدگاه" in page  # the comments heading
@@ -424,7 +477,7 @@ def test_story_page_dates_and_counts_in_persian_digits(client, arabic_paper):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_right_to_left_pages_load_bootstraps_rtl_build(client, language):
+def test_right_to_left_pages_load_bootstraps_rtl_build(client, editions, language):
     page = read_in(client, language, "/").content.decode()
     assert "vendor/bootstrap/bootstrap.rtl.min.css" in page
     assert "vendor/bootstrap/bootstrap.min.css" not in page
@@ -512,20 +565,42 @@ def test_bundled_fonts_are_woff2_subsets_with_their_licence_and_swap():
 
 
 @pytest.mark.django_db
-def test_moderators_mail_speaks_the_active_language(moderators_mailbox):
+def test_moderators_mail_about_arabic_stories_speaks_arabic(moderators_mailbox):
     from comments.notifications import send_waiting
-    from tests.factories import CommentFactory
+    from tests.factories import ArticleFactory, CommentFactory
 
-    CommentFactory(status="pending", name="سامي", body="تعليق ينتظر.")
-    CommentFactory(status="pending", name="منى", body="تعليق آخر.")
-    with translation.override("ar"):
-        assert send_waiting() == 2
+    story = ArticleFactory(language="ar", headline="المجلس يقر خطة الإسكان")
+    CommentFactory(article=story, status="pending", name="سامي", body="تعليق ينتظر.")
+    CommentFactory(article=story, status="pending", name="منى", body="تعليق آخر.")
+    assert translation.get_language() == "en-gb"  # what a worker speaks
+    assert send_waiting() == 2
     (message,) = moderators_mailbox
     assert "تعليقان بانتظار المراجعة" in message.subject  # Arabic's dual
     assert "تعليقان بانتظار المراجعة على" in message.body
+    assert "سامي على «المجلس يقر خطة الإسكان»" in message.body
     assert "افتح قائمة المراجعة:" in message.body
     words = re.sub(r"https?://\S+", "", message.subject + message.body)
-    assert not re.search(r"\b(comments?|waiting|Open the queue)\b", words)
+    assert not re.search(r"\b(comments?|waiting|on|Open the queue)\b", words)
+
+
+@pytest.mark.django_db
+def test_moderators_mail_about_several_editions_quotes_each_in_its_language(
+    moderators_mailbox,
+):
+    from comments.notifications import send_waiting
+    from tests.factories import ArticleFactory, CommentFactory
+
+    arabic = ArticleFactory(language="ar", headline="المجلس يقر خطة الإسكان")
+    english = ArticleFactory(language="en", headline="Council approves the plan")
+    CommentFactory(article=arabic, status="pending", name="سامي", body="تعليق ينتظر.")
+    CommentFactory(article=english, status="pending", name="Ann", body="A comment.")
+    with translation.override("ar"):  # a request's language does not choose the mail's
+        assert send_waiting() == 2
+    (message,) = moderators_mailbox
+    assert "2 comments waiting for moderation" in message.subject  # the staff's language
+    assert "Open the queue:" in message.body
+    assert "سامي على «المجلس يقر خطة الإسكان»" in message.body
+    assert 'Ann on "Council approves the plan"' in message.body
 
 
 @pytest.fixture

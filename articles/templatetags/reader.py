@@ -83,6 +83,13 @@ def edition_direction():
     return "rtl" if editions.info(editions.current())["bidi"] else "ltr"
 
 
+@register.simple_tag
+def edition_home():
+    """The front page of the edition being served (`/ar/`), without resolving a URL: for the
+    error pages, which must draw when little else works."""
+    return "/" + editions.prefix(editions.current())
+
+
 @register.simple_tag(takes_context=True)
 def edition_links(context):
     """The language switcher: every edition, leading to this story's version in it when one
