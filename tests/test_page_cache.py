@@ -210,6 +210,21 @@ def test_assembled_gzip_is_one_valid_stream_around_fresh_fragments():
     assert body.startswith(b"<p>" + b"a" * 5000) and b"TOKEN" not in body
 
 
+@pytest.mark.parametrize("fill", ["", "x", "é" * 70_000])
+def test_fresh_fragments_of_any_length_stay_a_valid_gzip_stream(fill, monkeypatch):
+    """Fills go out as stored deflate blocks (at most 65,535 bytes each), empty ones as none."""
+    monkeypatch.setattr(pagecache, "_function", lambda path: lambda: fill)
+    parts = [b"<p>before ", b" between ", b" after</p>"]
+    entry = {
+        "parts": parts,
+        "fills": [("any",), ("any",)],
+        "gzip": [pagecache._deflate_segment(part) for part in parts],
+    }
+    body, gzipped = pagecache.assemble(entry)
+    assert body == fill.encode().join(parts)
+    assert gzip.decompress(gzipped) == body
+
+
 # Invalidation: every change a reader could see -------------------------------------------
 
 
