@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from articles.desk import roles
 from articles.models import Article
-from newsroom import editions, pagecache
+from newsroom import editions
 from tests.desk_helpers import form_values
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, StaffFactory
 from tests.test_queries import LISTING_BUDGET, STORY_BUDGET
@@ -440,9 +440,8 @@ def test_listing_query_budgets_per_edition(client, paper, django_assert_max_num_
 
 
 @pytest.fixture
-def page_cache():
-    if not pagecache.enabled():
-        pytest.skip("the page cache needs a shared cache: set REDIS_URL")
+def page_cache(shared_cache):
+    """The shared cache the page cache needs (conftest: fails under CI=true without one)."""
 
 
 def cached(client, url):
