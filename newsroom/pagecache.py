@@ -516,11 +516,11 @@ class PageCacheMiddleware:
             entry_id = found.pop(id_key(key), None)
         return entry_id == copy["id"] and cls.stamps_current(copy, keys, found)
 
-    @staticmethod
-    def is_current(cache, entry):
+    @classmethod
+    def is_current(cls, cache, entry):
         """Nothing the page shows has changed since it was drawn (its time may be up)."""
         keys = [tag_key(tag) for tag in entry["tags"]]
-        return PageCacheMiddleware.stamps_current(entry, keys, cache.get_many(keys))
+        return cls.stamps_current(entry, keys, cache.get_many(keys))
 
     @staticmethod
     def stamps_current(entry, keys, stamps):
