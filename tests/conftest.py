@@ -39,10 +39,12 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     """Each test starts with an empty cache (on Redis too), so none sees another's counters,
     and with the page cache trusted again (a test may have cut it off)."""
+    from articles.site import kept
     from newsroom import pagecache
 
     cache.clear()
     pagecache.local_copies.clear()
+    kept.ADDRESSES.clear()
     pagecache._down_until = 0.0
 
 

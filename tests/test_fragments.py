@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Correction, RelatedLink
+from articles.site import kept
 from comments import moderation, remember
 from comments.models import Comment
 from comments.views import REMEMBER_COOKIE
@@ -60,10 +61,92 @@ def story():
     return story
 
 
-def test_a_miss_reads_only_the_story_once_its_fragments_are_kept(client, story):
-    read(client, story)  # draws and keeps them
-    assert queries_of(client, story.get_absolute_url()) == 1
-    assert queries_of(client, story.get_absolute_url()) == 1
+def test_a_miss_reads_nothing_once_its_fragments_are_kept(client, story):
+    read(client, story)  # draws and keeps them, the story's row among them
+    assert queries_of(client, story.get_absolute_url()) == 0
+    assert queries_of(client, story.get_absolute_url()) == 0
+
+
+def test_another_process_reads_the_kept_row_once_it_knows_where_the_address_leads(client, story):
+    read(client, story)
+    kept.ADDRESSES.clear()  # a process that never served this address
+    assert queries_of(client, story.get_absolute_url()) == 1  # the row, to learn its ids
+    assert queries_of(client, story.get_absolute_url()) == 0
+
+
+# The story's row is kept too (articles.site.kept.story_row): whatever changes what the row
+# holds reads it afresh.
+
+
+def test_an_edited_story_is_read_afresh(client, story):
+    read(client, story)
+    story.headline = "Council approves the plan, amended"
+    story.save()
+    with CaptureQueriesContext(connection) as queries:
+        page = read(client, story)
+    assert "Council approves the plan, amended" in page
+    assert any('FROM "articles_article"' in q["sql"] for q in queries.captured_queries)
+    assert queries_of(client, story.get_absolute_url()) == 0
+
+
+@pytest.mark.parametrize("status", [Article.Status.UNPUBLISHED, Article.Status.DRAFT])
+def test_a_story_taken_down_is_gone_at_once(client, story, status):
+    read(client, story)
+    story.status = status
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_a_story_moved_back_to_the_schedule_is_gone_at_once(client, story):
+    read(client, story)
+    story.publish_at = timezone.now() + timezone.timedelta(hours=1)
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_a_kept_row_is_not_served_before_its_publication_time(client, story, rf):
+    """A publication time passes without a stamp: the row says when, and it is checked."""
+    read(client, story)
+    where = {"pub_date": story.pub_date, "slug": story.slug}
+    with translation.override(story.language):  # the page's language is in the keys
+        made = kept.make_fragments(rf.get("/"), story, where)
+    assert kept.kept_story(made) == story
+    names = kept.row_names()["story"]
+    row = made["row"].value["story"]
+    later = timezone.now() + timezone.timedelta(minutes=5)
+    made["row"].value["story"] = tuple(
+        later if name == "publish_at" else value for name, value in zip(names, row, strict=True)
+    )
+    assert kept.kept_story(made) is None
+
+
+def test_a_new_story_at_an_old_address_is_the_one_served(client, story):
+    address, old_slug = story.get_absolute_url(), story.slug
+    read(client, story)
+    story.slug = "council-plan-renamed"
+    story.save()
+    newcomer = ArticleFactory(
+        headline="A different story", slug=old_slug, publish_at=story.publish_at
+    )
+    assert newcomer.get_absolute_url() == address
+    page = client.get(address).content.decode()
+    assert "A different story" in page and story.headline not in page
+
+
+def test_a_renamed_section_or_recaptioned_image_reads_the_row_afresh(client, story):
+    read(client, story)
+    story.section.name = "City hall"
+    story.section.save()
+    assert "City hall" in read(client, story)
+    story.lead_image.caption = "The council chamber, new caption"
+    story.lead_image.save()
+    assert "The council chamber, new caption" in read(client, story)
+
+
+def test_an_emptied_cache_reads_the_row_again(client, story):
+    read(client, story)
+    pagecache.page_cache().clear()
+    assert queries_of(client, story.get_absolute_url()) >= 1
 
 
 def test_an_approved_comment_shows_at_once(client, story):

@@ -25,10 +25,10 @@ from django.db.models import prefetch_related_objects
 from taggit.models import Tag
 
 from articles import cache as page_tags
-from articles.models import Article, ArticleQuerySet, Author, Correction
+from articles.models import Article, ArticleQuerySet, Author, Correction, Image, Section
 from articles.templatetags.reader import menu_fragment
 from newsroom import editions
-from newsroom.fragments import Fragment, fetch
+from newsroom.fragments import Fragment, fetch, preload
 
 # What a story page prefetches of its story, and what the rows are.
 PARTS = {"authors": Author, "tags": Tag, "corrections": Correction}
@@ -57,53 +57,177 @@ def page_tags_of(article):
     ]
 
 
-def story_fragments(request, article):
+def story_fragments(request, article, made=None):
     """Give `article` its authors (in byline order), tags and corrections as a prefetch would,
     and its published versions (`versions`: {language: story}, story_versions()),
     and return its related stories (views.related_stories) and the fragments of the page's head
     (meta tags, structured data) and of the story itself (the article element), for
     `{% fragment %}`: keyed by the stamps of the story, its comment block (the count beside the
     byline), section and lead image, checked against its authors' and tags'. All three are read
-    in two round trips; drawn, the extras take five queries."""
-    from articles.site import views  # which imports this module
-
-    extras = Fragment(
-        "story-extras",
-        [page_tags.story(article.pk)],
-        article.pk,
-        views.RELATED_LIMIT,
-        request=request,
-        follows_schedule=True,
-    )
-    blocks = {
-        name: Fragment(name, page_tags_of(article), article.pk, request=request)
-        for name in ("story_head", "story_body")
-    }
-    changes = Fragment(
-        "story-changes", [page_tags.discussion(article.pk)], article.pk, request=request
-    )
-    versions = (
-        Fragment(
-            "story-versions",
-            [page_tags.group(article.translation_key)],
-            str(article.translation_key),
-            request=request,
-            follows_schedule=True,
-        )
-        if len(editions.codes()) > 1
-        else None
-    )
-    # The header's menu too: its template tag finds it read.
-    fetch(extras, changes, *blocks.values(), *filter(None, [versions]), menu_fragment(request))
+    in two round trips (none more when `made`, from make_fragments(), was made for this
+    story's ids); drawn, the extras take five queries."""
+    if made is None or made["ids"] != ids_of(article):
+        made = make_fragments(request, article)
+    versions, blocks = made["versions"], made["blocks"]
     article.versions = story_versions(versions, article) if versions else {}
-    related = story_extras(extras, article)
-    contributed_changes(changes, article)
+    related = story_extras(made["extras"], article)
+    contributed_changes(made["changes"], article)
     for block in blocks.values():
         block.shows = [
             *(f"author:{author.pk}" for author in article.authors.all()),
             *(f"tag:{tag.pk}" for tag in article.tags.all()),
         ]
     return related, blocks
+
+
+def ids_of(story):
+    """What a story page's fragments are keyed by, besides the stamps: the story's own ids."""
+    return (story.pk, story.translation_key, story.section_id, story.lead_image_id)
+
+
+def make_fragments(request, story, where=None):
+    """The fragments of a story page, read at once (with the header's menu): those of
+    story_fragments() and, given the address (`where`), the story's row (story_row()).
+
+    `story` needs only the ids the fragments are keyed by (ids_of()): an Article, or what an
+    address led to last time (address_hint()), so that the row is read with the rest."""
+    from articles.site import views  # which imports this module
+
+    pk = story.pk
+    # The stamps of everything these fragments are keyed by, in one read of the cache.
+    preload(request, page_tags.NAV, page_tags.group(story.translation_key), *page_tags_of(story))
+    made = {
+        "ids": ids_of(story),
+        "extras": Fragment(
+            "story-extras",
+            [page_tags.story(pk)],
+            pk,
+            views.RELATED_LIMIT,
+            request=request,
+            follows_schedule=True,
+        ),
+        "blocks": {
+            name: Fragment(name, page_tags_of(story), pk, request=request)
+            for name in ("story_head", "story_body")
+        },
+        "changes": Fragment("story-changes", [page_tags.discussion(pk)], pk, request=request),
+        "versions": (
+            Fragment(
+                "story-versions",
+                [page_tags.group(story.translation_key)],
+                str(story.translation_key),
+                request=request,
+                follows_schedule=True,
+            )
+            if len(editions.codes()) > 1
+            else None
+        ),
+        "row": (
+            Fragment(
+                "story-row",
+                [page_tags.story(pk), page_tags.discussion(pk)],
+                pk,
+                sorted(where.items()),
+                request=request,
+                shows=[f"section:{story.section_id}", *image_tags(story)],
+            )
+            if where is not None
+            else None
+        ),
+    }
+    fetch(
+        made["extras"],
+        made["changes"],
+        *made["blocks"].values(),
+        *filter(None, [made["versions"], made["row"]]),
+        menu_fragment(request),  # the header's menu too: its template tag finds it read
+    )
+    return made
+
+
+def image_tags(story):
+    return [f"image:{story.lead_image_id}"] if story.lead_image_id else []
+
+
+# The story's own row, as the story page reads it (Article.objects.for_listing(): with its
+# section, lead image and card annotations), kept under the stamps of the story and of its
+# comment block (the approved count), checked against its section's and image's. A page-cache
+# miss whose fragments are all kept then reads nothing from the database.
+
+ROW_SKIPS = {"search_vector"}
+
+
+def row_names():
+    return {
+        "story": [name for name in attnames(Article) if name not in ROW_SKIPS],
+        "section": attnames(Section),
+        "image": attnames(Image),
+        "card": list(ArticleQuerySet.contributions["card"]),
+    }
+
+
+def keep_row(made, article):
+    """Keep the row of `article`, read from the database for its address (make_fragments())."""
+    fragment = made["row"] if made is not None and made["ids"] == ids_of(article) else None
+    if fragment is None or fragment.key is None or fragment.value is not None:
+        return
+    names = row_names()
+    image = article.lead_image
+    fragment.set(
+        {
+            "story": rows([article], names["story"])[0],
+            "section": rows([article.section], names["section"])[0],
+            "image": rows([image], names["image"])[0] if image is not None else None,
+            "card": [getattr(article, name) for name in names["card"]],
+        }
+    )
+
+
+def kept_story(made):
+    """The story the kept row holds, as the database would give it, if it is one readers may
+    see now (publication times pass without a stamp); else None: read it from the database."""
+    kept = made["row"].get() if made["row"] is not None else None
+    if kept is None:
+        return None
+    names = row_names()
+    if len(kept["card"]) != len(names["card"]):  # kept by a process with other contributions
+        return None
+    (article,) = instances(Article, names["story"], [kept["story"]])
+    if not article.is_published or made["ids"] != ids_of(article):
+        return None
+    article._state.fields_cache["section"] = instances(
+        Section, names["section"], [kept["section"]]
+    )[0]
+    article._state.fields_cache["lead_image"] = (
+        instances(Image, names["image"], [kept["image"]])[0] if kept["image"] else None
+    )
+    for name, value in zip(names["card"], kept["card"], strict=True):
+        setattr(article, name, value)
+    return article
+
+
+# Where an address led last: {(edition, date, slug): ids_of(story)}, in each process, for the
+# story page to read the story's row with its fragments. A hint, checked against what it finds.
+ADDRESSES = {}
+ADDRESSES_KEPT = 2000
+
+
+class Hint:
+    def __init__(self, ids):
+        self.pk, self.translation_key, self.section_id, self.lead_image_id = ids
+
+
+def address_hint(where):
+    ids = ADDRESSES.get((editions.current(), *sorted(where.items())))
+    return Hint(ids) if ids is not None else None
+
+
+def remember_address(where, article):
+    key = (editions.current(), *sorted(where.items()))
+    ADDRESSES.pop(key, None)
+    while len(ADDRESSES) >= ADDRESSES_KEPT:
+        del ADDRESSES[next(iter(ADDRESSES))]  # the oldest: dicts keep insertion order
+    ADDRESSES[key] = ids_of(article)
 
 
 def story_extras(fragment, article):

@@ -231,18 +231,22 @@ class ArticleDetailView(StoryMixin, DetailView):
         k = self.kwargs
         where = {"pub_date": parse_date(k["year"], k["month"], k["day"]), "slug": k["slug"]}
         fragments.begin(self.request)  # before the story is read: see newsroom.fragments
-        article = self.get_queryset().defer("search_vector").filter(**where).first()
+        # Where this address led last time: its row is read with the page's fragments, and
+        # the database only when the row is not kept (articles.site.kept).
+        hint = kept.address_hint(where)
+        made = kept.make_fragments(self.request, hint, where) if hint is not None else None
+        article = kept.kept_story(made) if made is not None else None
+        if article is None:
+            article = self.get_queryset().defer(*kept.ROW_SKIPS).filter(**where).first()
+            if article is not None:
+                kept.remember_address(where, article)
+                if made is None or made["ids"] != kept.ids_of(article):
+                    made = kept.make_fragments(self.request, article, where)
+                kept.keep_row(made, article)
         if article is not None:
-            # The stamps of what this page keeps as fragments, in one read of the cache.
-            fragments.preload(
-                self.request,
-                page_tags.NAV,
-                page_tags.group(article.translation_key),
-                *kept.page_tags_of(article),
-            )
             # Authors, tags, corrections, related stories, when its other parts changed, and
             # the drawn story: from what the page keeps (articles.site.kept).
-            self.related, self.kept_blocks = kept.story_fragments(self.request, article)
+            self.related, self.kept_blocks = kept.story_fragments(self.request, article, made)
         if article is None and self.request.user.has_perm("articles.view_article"):
             staff_view = stories_visible_to(
                 self.request.user, Article.objects.in_edition().for_listing()
