@@ -15,7 +15,7 @@ DEMO_LANGUAGES := en,ar,fa,ur
 RUN_LANGUAGES := $(or $(SITE_LANGUAGES),$(DEMO_LANGUAGES))
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check messages bench bench-scale clean backup restore
+.PHONY: help run test validator lint format check messages bench bench-scale clean backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT) with the job worker (HOST=, PORT=, SITE_LANGUAGES=$(DEMO_LANGUAGES))"
@@ -50,8 +50,18 @@ run: $(VENV)/.run-installed
 	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then $(BIN)/python manage.py seed_demo; fi
 	SITE_URL='$(SITE_URL)' $(BIN)/python scripts/devserver.py $(HOST):$(PORT)
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed validator
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The Nu Html Checker for tests/test_html_valid.py, pinned in tests/validator/package-lock.json
+# (without npm the install is skipped and those tests skip, or fail with CI=true).
+VNU_JAR := tests/validator/node_modules/vnu-jar/build/dist/vnu.jar
+validator: $(VNU_JAR)
+
+$(VNU_JAR): tests/validator/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/validator --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML checker tests will skip (they need npm and Java)"; fi
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -91,4 +101,4 @@ restore: $(VENV)/.run-installed
 	$(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/validator/node_modules
