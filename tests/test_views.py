@@ -45,9 +45,11 @@ def test_story_page_shows_every_part(client):
     assert '<span class="story-dateline" dir="auto">LONDON</span>' in page
     # The agency opens the lead paragraph.
     assert '<p><span class="story-source">(AFP) - </span>The council voted on Tuesday.</p>' in page
-    published = story.first_published_at.isoformat()
+    # For machines: ISO 8601 in the site's time zone, to the second (HTML allows no more).
+    published = timezone.localtime(story.first_published_at).isoformat(timespec="seconds")
+    updated = timezone.localtime(story.updated_at).isoformat(timespec="seconds")
     assert f'<time datetime="{published}">' in page
-    assert f'Updated <time datetime="{story.updated_at.isoformat()}">' in page
+    assert f'Updated <time datetime="{updated}">' in page
     # Lead image: <picture> with WebP and JPEG srcsets, sizes, alt, caption and credit.
     assert '<source type="image/webp" srcset="' in page and " 640w" in page
     assert 'sizes="(min-width: 1200px)' in page
