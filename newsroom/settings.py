@@ -229,6 +229,9 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 # The languages whose reader pages write digits in their own script (newsroom.l10n): Persian
 # always does, Arabic news mostly does in the Mashriq (set "fa" alone for a Maghreb edition).
 NATIVE_DIGITS = env.list("NATIVE_DIGITS", default=["ar", "fa"])
+# The languages whose reader pages date stories in the Solar Hijri calendar (newsroom.l10n),
+# as the Iranian press does ("۱۲ آذر ۱۴۰۵"); set it empty for Gregorian dates in Persian.
+SOLAR_HIJRI_DATES = env.list("SOLAR_HIJRI_DATES", default=["fa"])
 
 # Static files: WhiteNoise serves compressed, fingerprinted files with far-future caching.
 STATIC_URL = "static/"

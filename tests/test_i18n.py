@@ -444,10 +444,44 @@ def test_arabic_dates_have_arabic_months_and_arabic_indic_digits():
         assert l10n.number(12345) == "١٢٬٣٤٥"
 
 
-def test_persian_dates_and_numbers_use_persian_digits():
+def test_persian_dates_are_solar_hijri_in_persian_digits():
+    with translation.override("fa"):
+        assert l10n.date(MOMENT) == "۱۲ آذر ۱۴۰۵، ۱۴:۰۵"
+        assert l10n.date(MOMENT.date(), "date") == "۱۲ آذر ۱۴۰۵"
+        assert l10n.number(12345) == "۱۲٬۳۴۵"
+        # A month archive's heading names the Gregorian month its address names.
+        assert l10n.date(MOMENT.date(), "month") == "دسامبر ۲۰۲۶"
+
+
+def test_persian_dates_can_be_gregorian(settings):
+    settings.SOLAR_HIJRI_DATES = []
     with translation.override("fa"):
         assert l10n.date(MOMENT) == "۳ دسامبر ۲۰۲۶، ۱۴:۰۵"
-        assert l10n.number(12345) == "۱۲٬۳۴۵"
+
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        # Nowruz falls on 20 or 21 March; leap years of both calendars around it.
+        (datetime.date(2024, 3, 19), (1402, 12, 29)),
+        (datetime.date(2024, 3, 20), (1403, 1, 1)),
+        (datetime.date(2025, 3, 20), (1403, 12, 30)),  # 1403 is a leap year
+        (datetime.date(2025, 3, 21), (1404, 1, 1)),
+        (datetime.date(2026, 3, 21), (1405, 1, 1)),
+        (datetime.date(2026, 9, 22), (1405, 6, 31)),  # the first six months have 31 days
+        (datetime.date(2026, 9, 23), (1405, 7, 1)),
+        (datetime.date(2026, 12, 3), (1405, 9, 12)),
+        (datetime.date(2000, 1, 1), (1378, 10, 11)),
+        (datetime.date(2028, 2, 29), (1406, 12, 10)),
+    ],
+)
+def test_solar_hijri_dates(day, expected):
+    assert l10n.solar_hijri(day) == expected
+
+
+def test_solar_hijri_layout_keeps_escapes_and_times():
+    day = datetime.datetime(2026, 12, 3, 9, 7)
+    assert l10n.solar_hijri_layout(day, r"\j j/n/Y H:i") == r"\j \1\2/\9/\1\4\0\5 H:i"
 
 
 def test_urdu_keeps_western_digits():
