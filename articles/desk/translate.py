@@ -55,9 +55,9 @@ class Translation:
         language = self.article.get_language_display()
         parts = [
             _(
-                "A %(language)s draft of “%(story)s” (%(original_language)s). Its headline, "
-                "standfirst and body are still the original's: write the translation over "
-                "them."
+                "The %(language)s version of “%(story)s” (%(original_language)s), as a "
+                "draft. Its headline, standfirst and body are still the original's: write "
+                "the translation over them."
             )
             % {
                 "language": language,
@@ -142,7 +142,7 @@ def check(article, language, user):
     ).first()
     if existing is not None:
         raise ValidationError(
-            _("This story already has a %(language)s version: “%(story)s”.")
+            _("This story already has a version in %(language)s: “%(story)s”.")
             % {"language": name, "story": existing.headline}
         )
 
@@ -171,7 +171,7 @@ def translate(article, language, *, by):
     except IntegrityError as error:
         # Someone started the same translation a moment ago (the group's constraint).
         raise ValidationError(
-            _("This story already has a %(language)s version.")
+            _("This story already has a version in %(language)s.")
             % {"language": draft.get_language_display()}
         ) from error
     return result
