@@ -57,7 +57,9 @@ def test_editor_translates_publishes_and_a_reader_switches_to_it(
     page.wait_for_url(f"**/admin/articles/article/{draft.pk}/change/")
     # The original's text, to write over; what does not depend on the language, carried over.
     expect(page.locator("#id_headline")).to_have_value("Ferry timetable changes for winter")
-    expect(page.locator("#id_lead_image + .select2")).to_contain_text("The vote in the council chamber")
+    expect(page.locator("#id_lead_image + .select2")).to_contain_text(
+        "The vote in the council chamber"
+    )
     expect(page.locator("#id_related_links-0-target + .select2")).to_contain_text(
         "الموافقة على مستودع الترام"
     )

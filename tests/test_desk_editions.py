@@ -419,3 +419,23 @@ def test_unknown_editions_are_refused():
 
     with pytest.raises(ValidationError):
         editions.clean_languages(["ar", "xx"])
+
+
+def test_review_mail_goes_to_the_editors_of_the_storys_edition(
+    layla, samir, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    everyone = StaffFactory(username="ed", role="Editors")
+    english = ArticleFactory(headline="English", slug="en-d", status="draft", created_by=everyone)
+    arabic = ArticleFactory(
+        headline="مسودة", slug="ar-d", language="ar", status="draft", created_by=samir
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_for_review(english, by=everyone)
+    assert [message.to[0] for message in mail.outbox] == []  # its submitter aside: nobody
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_for_review(arabic, by=samir)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [everyone.email, layla.email]
+    )
