@@ -988,4 +988,4 @@ class TagRedirect(models.Model):
 
 
 # The desk's editing sessions (edit locks, autosaves) live with the desk, registered here.
-from articles.desk.models import Autosave, EditLock  # noqa: E402, F401
+from articles.desk.models import Autosave, DeskEditions, EditLock  # noqa: E402, F401

@@ -123,6 +123,10 @@ MIDDLEWARE = [
 # django-axes checks every login attempt before Django's own backend does.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend, with whether the user's desk is limited to some editions read as they
+    # are loaded (articles.desk.editions).
+    "articles.desk.editions.EditionsBackend",
+    # Sessions signed in before it came keep their backend until they sign in again.
     "django.contrib.auth.backends.ModelBackend",
 ]
 

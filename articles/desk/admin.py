@@ -27,9 +27,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.desk import (
     editing,
+    editions,
     notes,
     revisions,
     tag_admin,  # noqa: F401 - registers the tag admin
+    translate,
     workflow,
 )
 from articles.desk.agenda import SchedulingAdmin
@@ -312,6 +314,23 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
         )
         if obj is not None:
             context["can_send_back"] = workflow.can_send_back(request.user, obj)
+            # The other versions, read once for the Edition box and the Translate control;
+            # the box names versions this person's desk does not work on, no more.
+            obj.desk_versions = list(
+                Article.objects.filter(translation_key=obj.translation_key)
+                .exclude(pk=obj.pk)
+                .only("pk", "language", "headline")
+                .order_by("language")
+            )
+            obj.desk_editions = editions.editions_for(request.user)
+            targets = translate.target_languages(
+                obj, request.user, taken={other.language for other in obj.desk_versions}
+            )
+            context["translate_into"] = [
+                (code, name)
+                for code, name in Article._meta.get_field("language").choices
+                if code in targets
+            ]
             if request.method == "GET":
                 notes.tell_sent_back(request, obj)
         if obj is not None and obj.in_trash:
@@ -416,7 +435,11 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
         """The story's versions in other languages, each linked to its form."""
         if obj is None or obj.pk is None:
             return "—"
-        others = Article.objects.filter(translation_key=obj.translation_key).exclude(pk=obj.pk)
+        others = getattr(obj, "desk_versions", None)
+        if others is None:
+            others = Article.objects.filter(translation_key=obj.translation_key).exclude(pk=obj.pk)
+            others = list(others.only("pk", "language", "headline").order_by("language"))
+        reachable = getattr(obj, "desk_editions", None)
         links = format_html_join(
             ", ",
             '<a href="{}" lang="{}">{}</a> ({})',
@@ -427,9 +450,18 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
                     other.headline,
                     other.get_language_display(),
                 )
-                for other in others.only("pk", "language", "headline").order_by("language")
+                for other in others
+                if reachable is None or other.language in reachable
             ),
         )
+        elsewhere = [
+            other.get_language_display()
+            for other in others
+            if reachable is not None and other.language not in reachable
+        ]
+        if elsewhere:
+            other_desks = _("%(languages)s (another desk's)") % {"languages": ", ".join(elsewhere)}
+            links = format_html("{}{}{}", links, ", " if links else "", other_desks)
         return links or "—"
 
     @admin.display(description=_("lead image preview"))
@@ -463,7 +495,19 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
             ),
             name=f"{opts.app_label}_{opts.model_name}_send_back",
         )
-        return [compare, *trash_views, send_back, *editing.urls(self), *super().get_urls()]
+        translate_view = path(
+            "<path:object_id>/translate/",
+            self.admin_site.admin_view(self.translate_view),
+            name=f"{opts.app_label}_{opts.model_name}_translate",
+        )
+        return [
+            compare,
+            *trash_views,
+            send_back,
+            translate_view,
+            *editing.urls(self),
+            *super().get_urls(),
+        ]
 
     def get_historical_record_context_helper(self, request, historical_record):
         return revisions.RevisionContext(self.model, historical_record)
@@ -477,12 +521,17 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
                 *revisions.relation_changes(older, newer),
             ]
 
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to a revision of a story this user may not open (another
+        # edition's, a colleague's draft): only the stories they may see have a history here.
+        self._story_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        article = self._story_or_404(request, object_id)
         # simple-history lets anyone who may *view* revisions post the revert form.
-        if request.method == "POST":
-            article = self.get_object(request, unquote(object_id))
-            if article is None or not self.has_change_history_permission(request, article):
-                raise PermissionDenied
+        if request.method == "POST" and not self.has_change_history_permission(request, article):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def compare_view(self, request, object_id):
@@ -603,6 +652,32 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
             destroyed=workflow.permanent_deletion_summary(article),
         )
         return render(request, "admin/articles/article/delete_permanently.html", context)
+
+    # Translate: a linked draft in another edition (articles.desk.translate)
+    def translate_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._story_or_404(request, object_id)
+        try:
+            started = translate.translate(
+                article, request.POST.get("language", ""), by=request.user
+            )
+        except (PermissionDenied, ValidationError) as error:
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, reason, messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        draft = started.article
+        self.log_addition(
+            request, draft, _("Translation of “%(story)s”.") % {"story": article.headline}
+        )
+        self.log_change(
+            request,
+            article,
+            _("%(language)s translation started: “%(story)s”.")
+            % {"language": draft.get_language_display(), "story": draft.headline},
+        )
+        self.message_user(request, started.summary(), messages.SUCCESS)
+        return redirect("admin:articles_article_change", draft.pk)
 
     # Actions
     def _run(self, request, queryset, action, done_message):

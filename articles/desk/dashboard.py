@@ -34,7 +34,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles.desk import schedule, workflow
+from articles.desk import editions, schedule, workflow
 from articles.desk.agenda import attach_authors
 from articles.models import Article
 
@@ -135,9 +135,9 @@ class StoryPanels:
         self.editor = workflow.can_publish(user)
         self.writer = workflow.can_edit(user)  # editors and reporters
         everything = self.editor or not self.writer  # editors, and who only reads
-        self.stories = (
-            Article.objects.all() if everything else Article.objects.filter(created_by=user)
-        )
+        stories = Article.objects.all() if everything else Article.objects.filter(created_by=user)
+        # A desk limited to some editions counts and lists only theirs.
+        self.stories = editions.restrict(user, stories)
         self.today_start = schedule.day_start(timezone.localdate(now))
         self.horizon = now + timedelta(hours=AGENDA_HOURS)
 

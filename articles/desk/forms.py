@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles.desk import conflicts, workflow
+from articles.desk import conflicts, editions, workflow
 from articles.desk.tag_admin import TagSuggestionsWidget
 from articles.images import validate_image_upload
 from articles.models import Article, Author, RelatedLink
@@ -108,6 +108,8 @@ class ArticleAdminForm(forms.ModelForm):
         if "language" in self.fields:
             # A form sent without it (an older desk page, a script) keeps the story's edition.
             self.fields["language"].required = False
+        if self.user is not None:
+            self.limit_to_editions()
         status = self.fields.get("status")
         if status is not None and self.user is not None:
             allowed = set(workflow.allowed_statuses(self.user))
@@ -122,6 +124,26 @@ class ArticleAdminForm(forms.ModelForm):
                 if workflow.can_publish(self.user)
                 else _("Choose “In review” when the story is ready; an editor publishes it.")
             )
+
+    def limit_to_editions(self):
+        """A desk limited to some editions writes in those only (articles.desk.editions): the
+        language offers them, a new story starts in the first, and the translation group to
+        join is chosen among the stories this user may see. The save refuses any other
+        language too (workflow.check_save)."""
+        allowed = editions.editions_for(self.user)
+        language = self.fields.get("language")
+        if language is not None:
+            language.choices = [
+                (value, label) for value, label in language.choices if value in allowed
+            ]
+        if self.instance._state.adding and allowed:
+            if self.instance.language not in allowed:
+                self.instance.language = allowed[0]
+            if self.initial.get("language") not in allowed:
+                self.initial["language"] = allowed[0]
+        translation_of = self.fields.get("translation_of")
+        if translation_of is not None:
+            translation_of.queryset = workflow.stories_visible_to(self.user)
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data.get("publish_at")

@@ -85,3 +85,27 @@ class Autosave(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.article_id or 'new'}"
+
+
+class DeskEditions(models.Model):
+    """The editions a group works on: an "Arabic desk" whose people see and change only
+    Arabic stories. A group without a row is not limited (articles.desk.editions reads the
+    rule; the languages are edition codes of settings.SITE_LANGUAGES)."""
+
+    group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="desk_editions",
+    )
+    # Codes in the order of SITE_LANGUAGES, never empty (no limit is no row).
+    languages = models.JSONField(_("editions"), default=list)
+
+    class Meta:
+        default_permissions = ()  # chief editors set them (articles.desk.editions)
+        verbose_name = _("desk's editions")
+        verbose_name_plural = _("desks' editions")
+
+    def __str__(self):
+        return f"{self.group}: {', '.join(self.languages)}"

@@ -27,6 +27,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+from articles.desk import editions
 from articles.desk.workflow import PUBLISH_PERMISSION, can_publish
 from articles.models import Article, EditorialNote, NotificationPreference
 from newsroom.site_url import absolute
@@ -145,7 +146,12 @@ def review_recipients(exclude=None):
 def _still_true(event, article, user):
     """A mail sent late (a retry) about what is no longer so is not sent at all."""
     if event == SUBMITTED:
-        return article.status == Article.Status.IN_REVIEW and can_publish(user)
+        # An editor of a desk limited to other editions is not told (articles.desk.editions).
+        return (
+            article.status == Article.Status.IN_REVIEW
+            and can_publish(user)
+            and editions.allows(user, article.language)
+        )
     if event == PUBLISHED:
         return article.status == Article.Status.PUBLISHED
     return True

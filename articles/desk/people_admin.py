@@ -1,18 +1,23 @@
 """The desk's staff page: chief editors invite people, put them in a newsroom group and
 deactivate them, without being superusers. Every change goes through articles.desk.people,
 which checks who asks and whom it concerns; this admin only shows what those rules allow.
+
+The "Desks' editions" page beside it limits a group to some editions (an "Arabic desk"),
+through articles.desk.editions.set_editions, which checks who asks.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import BaseUserManager
+from django.contrib.auth.models import BaseUserManager, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.desk import editions as desk_editions
 from articles.desk import people, roles
-from articles.models import StaffMember
+from articles.models import DeskEditions, StaffMember
+from newsroom import editions as site_editions
 
 GROUPS_HELP = _(
     "Reporters write and submit stories; Editors also publish; Moderators work the comment queue."
@@ -234,3 +239,88 @@ class StaffMemberAdmin(admin.ModelAdmin):
             _("Invitation sent again."),
             lambda n: ngettext("%d invitation sent again.", "%d invitations sent again.", n) % n,
         )
+
+
+# Desks limited to some editions (articles.desk.editions): chief editors set them here.
+class DeskEditionsForm(forms.ModelForm):
+    user = None  # set per request by DeskEditionsAdmin.get_form
+
+    languages = forms.MultipleChoiceField(
+        label=_("Editions"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The group's people see, change and publish only stories of these editions. "
+            "Someone in another group without a limit still works on every edition."
+        ),
+        error_messages={"required": _("Choose at least one edition.")},
+    )
+
+    class Meta:
+        model = DeskEditions
+        fields = ("group", "languages")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = site_editions.choices()
+        if "group" in self.fields:
+            groups = Group.objects.exclude(name=roles.CHIEF_EDITORS).order_by("name")
+            self.fields["group"].queryset = groups.filter(desk_editions__isnull=True)
+            self.fields["group"].help_text = _("A group without a limit works on every edition.")
+
+    def clean_group(self):
+        group = self.cleaned_data["group"]
+        if self.user is not None and not desk_editions.can_set_editions(self.user, group):
+            raise ValidationError(
+                _("This group has powers you do not have: a superuser sets its editions.")
+            )
+        return group
+
+    def clean_languages(self):
+        return desk_editions.clean_languages(self.cleaned_data["languages"])
+
+
+@admin.register(DeskEditions)
+class DeskEditionsAdmin(admin.ModelAdmin):
+    form = DeskEditionsForm
+    list_display = ("group", "edition_names")
+    list_select_related = ("group",)
+    ordering = ("group__name",)
+
+    def has_module_permission(self, request):
+        return desk_editions.can_set_editions(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return desk_editions.can_set_editions(request.user)
+
+    def has_add_permission(self, request):
+        return desk_editions.can_set_editions(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return desk_editions.can_set_editions(request.user, obj.group if obj else None)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("group",) if obj is not None else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        saved = desk_editions.set_editions(obj.group, obj.languages, by=request.user)
+        obj.pk, obj.languages = saved.pk, saved.languages
+
+    def delete_model(self, request, obj):
+        desk_editions.set_editions(obj.group, [], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset.select_related("group"):
+            self.delete_model(request, row)
+
+    @admin.display(description=_("editions"))
+    def edition_names(self, obj):
+        names = dict(site_editions.choices())
+        return ", ".join(names.get(code, code) for code in obj.languages)

@@ -13,6 +13,8 @@ written once. The rules:
   so is a story someone else created. Reporters keep editing a story they submitted until an
   editor publishes it: the desk sees the latest copy, and an editor can still send it back.
 - Everyone else with only view permissions (moderators) reads and changes nothing.
+- A desk limited to some editions (articles.desk.editions: an "Arabic desk") sees, changes,
+  publishes and writes only stories of those editions; every rule below adds that one.
 - Deleting a story is an editor's decision and moves it to the trash: hidden from readers (its
   status is "In trash", so `Article.objects.published()` leaves it out everywhere), read-only,
   its comments and revisions kept. Restoring brings it back in the status it had, at the same
@@ -25,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.desk import editions
 from articles.models import Article, EditorialNote, RelatedLink
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -48,9 +51,11 @@ def stories_visible_to(user, queryset=None):
     """The stories a staff user may open in the admin (and preview).
 
     Editors and read-only roles see every story; reporters see their own and what readers
-    can see (so they can relate to it), never a colleague's unpublished draft.
+    can see (so they can relate to it), never a colleague's unpublished draft. A desk limited
+    to some editions sees only those editions' stories.
     """
     queryset = Article.objects.all() if queryset is None else queryset
+    queryset = editions.restrict(user, queryset)
     if can_publish(user) or not user.has_perm("articles.change_article"):
         return queryset if user.has_perm("articles.view_article") else queryset.none()
     return queryset.filter(Q(created_by=user) | Q(pk__in=Article.objects.published().values("pk")))
@@ -62,6 +67,8 @@ def can_edit(user, article=None):
         return False
     if article is not None and article.in_trash:
         return False  # read-only until restored, for everyone
+    if article is not None and not editions.allows(user, article.language):
+        return False
     if article is None or can_publish(user):
         return True
     return (
@@ -87,6 +94,7 @@ def check_save(user, article):
             raise PermissionDenied(_("You may not change this story."))
     elif not user.has_perm("articles.add_article"):
         raise PermissionDenied(_("You may not add stories."))
+    editions.check(user, article)  # the language it is saved in, posted or not
     if article.status not in allowed_statuses(user):
         raise PermissionDenied(_("Only an editor can publish, schedule or unpublish a story."))
 
@@ -117,6 +125,7 @@ def publish(article, *, by):
     """Publish now, or keep a future publication time (a scheduled story stays scheduled)."""
     if not can_publish(by):
         raise PermissionDenied(_("Only an editor can publish a story."))
+    editions.check(by, article)
     _refuse_in_trash(article)
     now = timezone.now()
     article.status = Article.Status.PUBLISHED
@@ -139,6 +148,7 @@ def schedule(article, when, *, by):
     runs). A live story is unpublished first: scheduling it would take it off the site."""
     if not can_publish(by):
         raise PermissionDenied(_("Only an editor can schedule a story."))
+    editions.check(by, article)
     _refuse_in_trash(article)
     if when is None or when <= timezone.now():
         raise ValidationError(
@@ -161,6 +171,7 @@ def schedule(article, when, *, by):
 def unpublish(article, *, by):
     if not can_publish(by):
         raise PermissionDenied(_("Only an editor can unpublish a story."))
+    editions.check(by, article)
     _refuse_in_trash(article)
     article.status = Article.Status.UNPUBLISHED
     _save(article, by)
@@ -189,6 +200,7 @@ def send_back(article, *, by, note):
     """
     if not can_publish(by):
         raise PermissionDenied(_("Only an editor can send a story back."))
+    editions.check(by, article)
     text = (note or "").strip()
     if not text:
         raise ValidationError(_("Write a note: the reporter needs to know what to change."))
@@ -208,6 +220,7 @@ def trash(article, *, by):
     """Move a story to the trash: off every reader page at once, kept whole for a restore."""
     if not can_trash(by):
         raise PermissionDenied(_("Only an editor can move a story to the trash."))
+    editions.check(by, article)
     if article.in_trash:
         raise ValidationError(_("The story is already in the trash."))
     article.status_before_trash = article.status
@@ -227,6 +240,7 @@ def restore(article, *, by):
     """
     if not can_trash(by):
         raise PermissionDenied(_("Only an editor can restore a story from the trash."))
+    editions.check(by, article)
     if not article.in_trash:
         raise ValidationError(_("The story is not in the trash."))
     article.status = article.status_before_trash or Article.Status.DRAFT

@@ -1,0 +1,143 @@
+"""Desks limited to some editions: an "Arabic desk" whose people see and change only Arabic
+stories. The rule, in one place:
+
+- superusers work on every edition, and so does anyone in at least one group without a limit
+  (a group without a `DeskEditions` row), or in no group at all (their permissions were given
+  to them one by one, by a superuser);
+- anyone else works on the editions of their groups together.
+
+`articles.desk.workflow` applies it wherever a story is reached (the stories a user may open,
+change, publish, preview, relate to, translate into), so the admin, its endpoints, the
+dashboard and the agenda follow. Chief editors set a group's editions (`set_editions`) on the
+desk's "Desks' editions" page (articles.desk.people_admin).
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from articles.desk.models import DeskEditions
+from newsroom import editions
+
+# Kept on the user object for the request, as Django keeps its permission cache there.
+CACHE_ATTRIBUTE = "_desk_editions_cache"
+
+
+def limit_of(user):
+    """The edition codes `user` is limited to (in the order of the editions), or None when
+    they work on every edition."""
+    cached = getattr(user, CACHE_ATTRIBUTE, False)
+    if cached is not False:
+        return cached
+    limit = None
+    # Loaded by EditionsBackend, the user says whether they are limited at all: nobody
+    # pays a query for a rule that does not concern them.
+    if user.is_authenticated and not user.is_superuser and getattr(user, "desk_limited", True):
+        rows = list(user.groups.values_list("desk_editions__languages", flat=True))
+        if rows and all(languages for languages in rows):
+            allowed = {code for languages in rows for code in languages}
+            limit = [code for code in editions.codes() if code in allowed]
+    setattr(user, CACHE_ATTRIBUTE, limit)
+    return limit
+
+
+def with_limited_flag(users):
+    """Users annotated with `desk_limited`: in a group, and in none without a limit."""
+    groups = Group.objects.filter(user=OuterRef("pk"))
+    limited = Q(Exists(groups)) & ~Q(Exists(groups.filter(desk_editions__isnull=True)))
+    return users.annotate(desk_limited=ExpressionWrapper(limited, output_field=BooleanField()))
+
+
+class EditionsBackend(ModelBackend):
+    """Django's ModelBackend, whose signed-in user says whether their desk is limited to
+    some editions (`desk_limited`), in the query that loads them (settings'
+    AUTHENTICATION_BACKENDS)."""
+
+    def get_user(self, user_id):
+        users = with_limited_flag(get_user_model()._default_manager.all())
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def editions_for(user):
+    """The edition codes `user` works on, in the order of the editions (the first is the one
+    a new story of theirs starts in)."""
+    limit = limit_of(user)
+    return editions.codes() if limit is None else limit
+
+
+def allows(user, language):
+    """May `user` work on stories in `language`?"""
+    return language in editions_for(user)
+
+
+def restrict(user, queryset):
+    """The stories of `queryset` in the editions `user` works on."""
+    limit = limit_of(user)
+    return queryset if limit is None else queryset.filter(language__in=limit)
+
+
+def check(user, article):
+    """Refuse unless `article` is in an edition `user` works on."""
+    if not allows(user, article.language):
+        raise PermissionDenied(
+            _("This story is in an edition your desk does not work on (%(language)s).")
+            % {"language": article.get_language_display()}
+        )
+
+
+def forget(user):
+    """Drop what `limit_of` kept on the user object (after their groups changed)."""
+    if hasattr(user, CACHE_ATTRIBUTE):
+        delattr(user, CACHE_ATTRIBUTE)
+
+
+# Who sets a group's editions (the desk's "Desks' editions" page).
+def can_set_editions(user, group=None):
+    """Superusers, and chief editors (who manage staff) for a group whose every permission
+    they hold themselves: lifting a limit gives a group's powers over more stories, so a
+    chief editor never does that for powers beyond their own."""
+    from articles.desk import people
+
+    if not people.can_manage_staff(user):
+        return False
+    if group is None or user.is_superuser:
+        return True
+    granted = {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    return granted <= user.get_all_permissions()
+
+
+def clean_languages(languages):
+    """The chosen codes in the order of the editions; unknown codes are refused."""
+    chosen = list(dict.fromkeys(languages))
+    unknown = [code for code in chosen if code not in editions.codes()]
+    if unknown:
+        raise ValidationError(
+            _("Not an edition of this site: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    return [code for code in editions.codes() if code in chosen]
+
+
+def set_editions(group, languages, *, by):
+    """Limit `group` to `languages` (edition codes); none lifts its limit. Returns the row,
+    or None when the group is no longer limited."""
+    if not can_set_editions(by, group):
+        raise PermissionDenied(_("You may not set the editions of this group."))
+    languages = clean_languages(languages)
+    with transaction.atomic():
+        if not languages:
+            DeskEditions.objects.filter(group=group).delete()
+            return None
+        row, _created = DeskEditions.objects.update_or_create(
+            group=group, defaults={"languages": languages}
+        )
+    return row
