@@ -1,13 +1,18 @@
 """Translate in Chromium: an editor opens an English story, translates it into Arabic,
 writes the Arabic over the original's text and publishes it; a reader of the English story
-follows the language switcher to the Arabic one, right to left."""
+follows the language switcher to the Arabic one, right to left, and comments in Arabic; the
+comment reaches the moderation queue, and once approved the Arabic story shows it."""
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from articles.desk import roles
 from articles.models import Article
+from comments.models import Comment
+from tests.comment_helpers import _fresh_cache  # noqa: F401
 from tests.factories import ArticleFactory, ImageFactory, SectionFactory, StaffFactory
+from tests.test_browser_comments import log_in_moderator
 from tests.test_browser_desk import log_in
 
 pytestmark = [
@@ -19,6 +24,7 @@ pytestmark = [
 HEADLINE_AR = "تغييرات في جدول العبارات لفصل الشتاء"
 STANDFIRST_AR = "رحلات مسائية أقل ابتداءً من الأسبوع المقبل."
 BODY_AR = "أعلنت شركة العبارات جدولها الشتوي يوم الاثنين."
+COMMENT_AR = "أتمنى أن تعود الرحلات المسائية في الربيع."
 
 
 @pytest.fixture
@@ -44,9 +50,11 @@ def english_story():
     return story
 
 
-def test_editor_translates_publishes_and_a_reader_switches_to_it(
-    page, browser, live_server, english_story
+def test_editor_translates_publishes_and_a_reader_switches_to_it_and_comments(
+    page, browser, live_server, english_story, settings
 ):
+    # Playwright types faster than any person: only the form's two-hour expiry is left.
+    settings.COMMENTS_MIN_SECONDS = 0
     StaffFactory(username="editor", role=roles.EDITORS)
     log_in(page, "editor")
     page.goto(f"/admin/articles/article/{english_story.pk}/change/")
@@ -89,6 +97,42 @@ def test_editor_translates_publishes_and_a_reader_switches_to_it(
         expect(story_page.locator("html")).to_have_attribute("lang", "ar")
         expect(story_page.locator("h1")).to_have_text(HEADLINE_AR)
         expect(story_page.locator("body")).to_contain_text(BODY_AR)
+
+        # The reader comments in Arabic, on a form that speaks Arabic.
+        with translation.override("ar"):
+            heading = translation.gettext("Post your comments")
+            post = translation.gettext("Post comment")
+            waiting = translation.gettext("Thank you. Your comment is awaiting moderation.")
+        expect(story_page.get_by_role("heading", name=heading)).to_be_visible()
+        story_page.fill("#id_name", "سامية")
+        story_page.fill("#id_email", "samia@example.org")
+        story_page.fill("#id_body", COMMENT_AR)
+        story_page.get_by_role("button", name=post).click()
+        story_page.wait_for_url(f"**{draft.get_absolute_url()}#comments")
+        expect(story_page.locator("html")).to_have_attribute("lang", "ar")
+        expect(story_page.locator(".comment-awaiting")).to_contain_text(COMMENT_AR)
+        expect(story_page.locator("body")).to_contain_text(waiting)
+        comment = Comment.objects.get()
+        assert comment.article == draft and comment.status == Comment.Status.PENDING
+
+        # It reaches the moderation queue; approved, the Arabic story shows it to everyone.
+        desk = browser.new_context(base_url=live_server.url).new_page()
+        try:
+            log_in_moderator(desk)
+            item = desk.locator(".queue-item.is-current")
+            expect(item).to_contain_text(COMMENT_AR)
+            expect(item).to_contain_text(HEADLINE_AR)
+            desk.keyboard.press("a")
+            expect(desk.locator("#queue-waiting")).to_have_text("0")
+        finally:
+            desk.context.close()
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED
+        stranger = reader.new_page()
+        stranger.context.clear_cookies()
+        stranger.goto(draft.get_absolute_url())
+        expect(stranger.locator("#comments")).to_contain_text(COMMENT_AR)
+        assert "samia@example.org" not in stranger.content()
     finally:
         reader.close()
     assert [e for e in page.console_errors if "Failed to load resource" not in e] == []
