@@ -1,11 +1,12 @@
 """What a story page keeps between renders (newsroom.fragments), so that a page-cache miss
 reads one row (the story) where it read ten:
 
-- the extras: its authors (in byline order), tags and corrections and its related stories,
-  keyed by the story's stamp (bylines, tags, corrections and curated links are its parts:
-  articles.cache) and checked against the stamps of each author and tag, of the published
-  stories carrying its tags (`tagged:<tag>`, from which the related list is filled) and of
-  each related story; not kept past the next scheduled publication, which may join the list;
+- the extras: its authors (in byline order, with their names in the edition), tags and
+  corrections and its related stories, keyed by the story's stamp (bylines, tags, corrections
+  and curated links are its parts: articles.cache) and checked against the stamps of each
+  author and tag, of the published stories carrying its tags (`tagged:<tag>`, from which the
+  related list is filled) and of each related story; not kept past the next scheduled
+  publication, which may join the list;
 - the drawn story (the article element) and the page's head (meta tags, structured data),
   keyed by the stamps of the story, its comment block (the count beside the byline), section
   and lead image, checked against its authors' and tags';
@@ -110,6 +111,7 @@ def story_extras(fragment, article):
     from articles.site import views
 
     related_names = attnames(Article, views.RELATED_FIELDS)
+    language = editions.current()  # the fragment's key holds it
     kept = fragment.get()
     if kept is not None:
         cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
@@ -118,6 +120,8 @@ def story_extras(fragment, article):
             queryset._result_cache = instances(model, attnames(model), kept[name])
             queryset._prefetch_done = True
             cache[name] = queryset
+        for author, label in zip(cache["authors"], kept["author_labels"], strict=True):
+            author.learn_label(language, {"name": label})
         return instances(Article, related_names, kept["related"])
     prefetch_related_objects([article], *Article.objects.card_prefetches(), *PARTS)
     parts = {name: list(getattr(article, name).all()) for name in PARTS}
@@ -125,6 +129,8 @@ def story_extras(fragment, article):
     fragment.set(
         {
             **{name: rows(parts[name], attnames(model)) for name, model in PARTS.items()},
+            # Each author's name in the edition (None: their own), read with them.
+            "author_labels": [getattr(a.label(language), "name", None) for a in parts["authors"]],
             "related": rows(related, related_names),
         },
         shows=[
