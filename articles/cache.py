@@ -10,14 +10,18 @@ The tags:
   cards say, in every edition (one tag for all: a story's edition is a field of it like its
   section, and the editions share the sections, authors and images on their cards); stamped
   by any change to a story readers see or saw, and by edits of sections,
-  authors, tags and images (their names and pictures appear on cards);
+  authors, tags and images and of the sections' and authors' names in each edition (their
+  names and pictures appear on cards);
 - `group:<translation key>`: which versions of a story are published, and their addresses
   (the hreflang alternates and language switcher of each version's page);
 - `tagged:<tag pk>`: the published stories carrying a tag, from which a story page draws its
   related stories when the editor picked fewer than five;
 - `section:<pk>`, `author:<pk>`, `tag:<pk>`, `image:<pk>`: those objects as a story page
   shows them;
-- `nav`: the sections in every page's header.
+- `nav`: the sections in every page's header (their names in each edition included).
+
+A section's or an author's name in an edition (SectionLabel, AuthorName) is part of it: its
+edit stamps what an edit of the section or author stamps.
 """
 
 import datetime
@@ -161,6 +165,16 @@ def section_changed(sender, instance, raw=False, **kwargs):
         invalidate_on_commit(f"section:{instance.pk}", NAV, LISTINGS)
 
 
+def label_changed(sender, instance, raw=False, **kwargs):
+    """A section's or an author's name in an edition: as the section or author itself."""
+    if raw:
+        return
+    if sender.__name__ == "SectionLabel":
+        invalidate_on_commit(f"section:{instance.section_id}", NAV, LISTINGS)
+    else:
+        invalidate_on_commit(f"author:{instance.author_id}", LISTINGS)
+
+
 def named_thing_changed(sender, instance, raw=False, **kwargs):
     """An author, tag or image: the pages showing it, and cards."""
     if not raw:
@@ -233,10 +247,12 @@ def connect():
         Article,
         ArticleAuthor,
         Author,
+        AuthorName,
         Correction,
         Image,
         RelatedLink,
         Section,
+        SectionLabel,
     )
 
     uid = "articles.cache."
@@ -248,6 +264,8 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(tags_of_story_changed, sender=TaggedItem, dispatch_uid=uid + "tagged")
         signal.connect(section_changed, sender=Section, dispatch_uid=uid + "section")
+        for model in (SectionLabel, AuthorName):
+            signal.connect(label_changed, sender=model, dispatch_uid=uid + model.__name__)
         for model in (Author, Tag, Image):
             signal.connect(named_thing_changed, sender=model, dispatch_uid=uid + model.__name__)
     m2m_changed.connect(tags_set_changed, sender=TaggedItem, dispatch_uid=uid + "tags-m2m")

@@ -7,7 +7,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +29,87 @@ from articles.sanitize import reading_minutes, sanitize_html, word_count
 from newsroom import editions
 from newsroom.tasks import enqueue_with_transaction
 
+# Names per edition ---------------------------------------------------------------------------
+# A section or an author is one row shared by every edition (one slug, one page per edition:
+# `/ar/section/politics/`); what readers of an edition call it is a label row of its own, one
+# per object and language (the way django-parler keys translations, not a column per
+# language: the editions are a setting). An edition without a label shows the object's own
+# fields, and so does the default edition, which has no labels.
 
-class Section(models.Model):
+
+def label_columns(model, outer, language, prefix="label_"):
+    """{annotation: expression}: the label fields of `model` (a Labelled model) in `language`
+    for the row `outer` (an OuterRef path to the labelled object), and the language they are
+    in. Subqueries on the label's unique (object, language) index, in the query that reads
+    the rows: the labels cost no query of their own."""
+    relation = model.labels.rel
+    rows = relation.related_model.objects.filter(
+        **{relation.field.name: OuterRef(outer), "language": language}
+    ).order_by()
+    return {
+        f"{prefix}language": Value(language),
+        **{f"{prefix}{field}": Subquery(rows.values(field)[:1]) for field in model.label_fields},
+    }
+
+
+class LabelledQuerySet(models.QuerySet):
+    def labelled(self, language=None):
+        """Read each object's label in `language` (the active edition's) with it, for
+        `edition_name` and the like (Labelled). The default edition has none to read."""
+        language = language or editions.current()
+        if language == editions.default():
+            return self
+        return self.annotate(**label_columns(self.model, "pk", language))
+
+
+class Labelled:
+    """A shared object readers see under a name per edition: its `labels` (one row per
+    language, with the `label_fields`), else its own fields.
+
+    `label()` is the one rule; `edition_name` (and `edition_description` for a section) are
+    what templates, feeds and structured data show. The label comes from the query that read
+    the object when that query asked for it (`labelled()`, or `Article.objects.for_listing()`
+    for a story's section and authors); otherwise it is looked up, one query an object, which
+    the query-count tests would catch on a reader page.
+    """
+
+    label_fields = ("name",)
+
+    def label(self, language=None):
+        """The label row of `language` (the active edition's), or None: in the default edition,
+        and in an edition that has no label for this object."""
+        language = language or editions.current()
+        if language == editions.default():
+            return None
+        known = self.__dict__.setdefault("_labels", {})
+        if language not in known:
+            if self.__dict__.get("label_language") == language:
+                values = {field: getattr(self, f"label_{field}") for field in self.label_fields}
+                self.learn_label(language, values)
+            else:  # not read with the object: from a prefetch of `labels`, else one query
+                found = [row for row in self.labels.all() if row.language == language]
+                known[language] = found[0] if found else None
+        return known[language]
+
+    def learn_label(self, language, values):
+        """Remember the label in `language` read elsewhere: `values` of the label fields, the
+        name None when the edition has no label."""
+        label = None
+        if values.get("name") is not None:
+            label = self.labels.model(language=language, **values)
+        self.__dict__.setdefault("_labels", {})[language] = label
+
+    def in_edition(self, field, language=None):
+        """`field` as readers of the edition see it: the label's, else the object's own (also
+        when the label leaves it empty)."""
+        return getattr(self.label(language), field, "") or getattr(self, field)
+
+    @property
+    def edition_name(self):
+        return self.in_edition("name")
+
+
+class Section(Labelled, models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
@@ -38,6 +118,10 @@ class Section(models.Model):
         default=0,
         help_text=_("Lower numbers come first in menus and on the home page."),
     )
+
+    objects = LabelledQuerySet.as_manager()
+
+    label_fields = ("name", "description")
 
     class Meta:
         ordering = ["order", "name"]
@@ -50,8 +134,62 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
+    @property
+    def edition_description(self):
+        return self.in_edition("description")
 
-class Author(models.Model):
+
+class EditionLabel(models.Model):
+    """What the label rows share: the edition they are for, one row per object and edition."""
+
+    language = models.CharField(
+        _("edition"),
+        max_length=10,
+        # The default edition reads the object's own fields: it has no labels.
+        choices=editions.other_choices,
+        help_text=_("The edition whose readers see this name."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SectionLabel(EditionLabel):
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="labels"
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_(
+            "The section's name in this edition: its menu link, its page's heading and the "
+            "label on its stories."
+        ),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Leave empty to show the section's own description."),
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("section name in an edition")
+        verbose_name_plural = _("section names in other editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "language"], name="section_label_once_per_edition"
+            ),
+            models.UniqueConstraint(
+                fields=["language", "name"], name="section_label_name_unique_in_edition"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+
+class Author(Labelled, models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(_("biography"), blank=True)
@@ -71,6 +209,8 @@ class Author(models.Model):
         related_name="author_profile",
     )
 
+    objects = LabelledQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("author")
@@ -85,6 +225,33 @@ class Author(models.Model):
     @property
     def expertise_list(self):
         return [item.strip() for item in self.expertise.split(",") if item.strip()]
+
+
+class AuthorName(EditionLabel):
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="labels"
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_(
+            "The author's name as readers of this edition write it, in its script: in bylines "
+            "and on the author's page."
+        ),
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("author's name in an edition")
+        verbose_name_plural = _("author's names in other editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "language"], name="author_name_once_per_edition"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
 
 
 def _fraction(label):
@@ -302,6 +469,24 @@ class RevisionRelations(models.Model):
         abstract = True
 
 
+class ArticleIterable(ModelIterable):
+    """Stories as the model iterable makes them, each one's section given the label that
+    `with_section_label()` read with the story (select_related gives every story a section
+    object of its own, which the story's annotations do not reach)."""
+
+    def __iter__(self):
+        for article in super().__iter__():
+            language = article.__dict__.pop("section_label_language", None)
+            if language is not None:
+                values = {
+                    field: article.__dict__.pop(f"section_label_{field}")
+                    for field in Section.label_fields
+                }
+                if Article.section.is_cached(article):
+                    article.section.learn_label(language, values)
+            yield article
+
+
 class ArticleQuerySet(models.QuerySet):
     # What other apps add to reader queries, by shape, read by name: {annotation: factory}.
     # "card" shapes every listing card; each "page" annotation is a time the story page last
@@ -309,6 +494,10 @@ class ArticleQuerySet(models.QuerySet):
     # both from its AppConfig.ready (an approved count, when its block changed): the story
     # app names nothing that plugs in.
     contributions = {"card": {}, "page": {}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._iterable_class = ArticleIterable
 
     @classmethod
     def contribute(cls, shape, **factories):
@@ -328,12 +517,20 @@ class ArticleQuerySet(models.QuerySet):
         Every reader page of an edition starts from `published().in_edition()`."""
         return self.filter(language=code or editions.current())
 
+    def with_section_label(self, language=None):
+        """Read each story's section label in `language` (the active edition's) in the same
+        query, for `story.section.edition_name` (Labelled): with select_related("section")."""
+        language = language or editions.current()
+        if language == editions.default():
+            return self
+        return self.annotate(**label_columns(Section, "section", language, "section_label_"))
+
     @staticmethod
     def card_prefetches():
-        """What a card needs besides its own row: the authors, in byline order."""
-        return [
-            models.Prefetch("authors", queryset=Author.objects.order_by("articleauthor__order"))
-        ]
+        """What a card needs besides its own row: the authors, in byline order, each with its
+        name in the active edition."""
+        authors = Author.objects.labelled().order_by("articleauthor__order")
+        return [models.Prefetch("authors", queryset=authors)]
 
     def tags(self):
         """The tags of these stories: readers see a tag only through a story they may see.
@@ -348,6 +545,7 @@ class ArticleQuerySet(models.QuerySet):
         """The shape of every article card: one query for the articles, a few prefetches."""
         return (
             self.select_related("section", "lead_image")
+            .with_section_label()
             .prefetch_related(*self.card_prefetches())
             .with_contributions("card")
         )

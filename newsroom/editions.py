@@ -45,6 +45,12 @@ def choices():
     return [(code, LANG_INFO[code]["name"]) for code in codes()]
 
 
+def other_choices():
+    """The editions but the default one, as model choices: those a section or an author may
+    have a label for (articles.models.EditionLabel)."""
+    return choices()[1:]
+
+
 def current():
     """The edition of the active language: the default one unless an edition is active."""
     language = translation.get_language()

@@ -357,6 +357,26 @@ def test_moderator_cannot_change_anything(client, users, desk):
     assert story.status == Article.Status.PUBLISHED and story.headline != "Moderated"
 
 
+@pytest.mark.parametrize("role", [EDITOR, REPORTER, MODERATOR])
+def test_names_in_other_editions_are_set_by_who_may_change_the_section_or_author(
+    client, users, desk, role
+):
+    """The "Names in other editions" inline follows its section's or author's rights: an
+    editor edits it, the others see it without a field to fill."""
+    client = client_for(client, users[role])
+    for key in ("section", "author"):
+        obj = desk[key]
+        obj.labels.create(language="ar", name=f"اسم {key}")
+        page = client.get(reverse(f"admin:articles_{key}_change", args=[obj.pk]))
+        (inline,) = page.context["inline_admin_formsets"]
+        html = page.content.decode()
+        assert f"اسم {key}" in html, (role, key)
+        editable = role == EDITOR
+        assert inline.has_change_permission is editable, (role, key)
+        assert inline.has_add_permission is editable, (role, key)
+        assert ('name="labels-0-name"' in html) is editable, (role, key)
+
+
 def test_editor_publishes_schedules_and_unpublishes(client, users, desk):
     client = client_for(client, users[EDITOR])
     url = reverse("admin:articles_article_changelist")

@@ -232,6 +232,27 @@ def test_the_arabic_home_lists_arabic_stories_only(editions_demo, client):
     assert not [headline for headline in others if headline in html]
 
 
+def nav_links(html):
+    nav = re.search(r'<nav class="container site-nav".*?</nav>', html, re.S)
+    return re.findall(r'<a class="nav-link[^>]*>([^<]*)</a>', nav[0])
+
+
+def test_each_edition_names_the_sections_and_authors_in_its_own_script(editions_demo, client):
+    english_names = [name for name, _slug, _description in content.SECTIONS]
+    assert nav_links(client.get("/").content.decode()) == english_names
+    for language in ("ar", "fa", "ur"):
+        names = [name for name, _slug, _about in content_editions.SECTIONS[language].values()]
+        assert nav_links(client.get(f"/{language}/").content.decode()) == names
+    html = client.get("/ar/section/politics/").content.decode()
+    name, _slug, about = content_editions.SECTIONS["ar"]["politics"]
+    assert f'<h1 dir="auto">{name}</h1>' in html and about in html
+    story = versions("ar").filter(pk__in=Article.objects.published()).first()
+    html = client.get(story.get_absolute_url()).content.decode()
+    for author in story.authors.all():
+        arabic = content_editions.AUTHORS["ar"][author.name]
+        assert f'rel="author"><bdi>{arabic}</bdi>' in html and author.name not in html
+
+
 def test_each_edition_has_its_own_comments_on_its_own_stories(editions_demo, client):
     assert "Loaded 11 approved and 3 pending comments in the ar edition." in editions_demo
     arabic_emails = {c[1] for thread in content_editions.COMMENT_THREADS["ar"] for c in thread}

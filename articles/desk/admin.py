@@ -50,10 +50,13 @@ from articles.models import (
     ArticleAuthor,
     ArticleRedirect,
     Author,
+    AuthorName,
     Correction,
     RelatedLink,
     Section,
+    SectionLabel,
 )
+from newsroom import editions
 from newsroom.changelists import LargeTableAdmin
 
 admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
@@ -736,12 +739,60 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
     )
 
 
+class EditionLabelInline(admin.TabularInline):
+    """The names of a section or an author in the editions beyond the default one ("Names in
+    other editions"). They are part of the object: whoever may change it may change them, and
+    whoever may only view it sees them read-only (no permission of their own to grant)."""
+
+    extra = 0
+    verbose_name = _("name in another edition")  # the heading when one edition is left
+    verbose_name_plural = _("Names in other editions")
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return len(editions.other_choices())  # one a non-default edition
+
+    def _parent_may(self, request, action):
+        meta = self.parent_model._meta
+        return request.user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_may(request, "view") or self._parent_may(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may(request, "change")
+
+
+class SectionLabelInline(EditionLabelInline):
+    model = SectionLabel
+    fields = ("language", "name", "description")
+
+
+class AuthorNameInline(EditionLabelInline):
+    model = AuthorName
+    fields = ("language", "name")
+
+
+class EditionLabelsAdmin(admin.ModelAdmin):
+    """An admin whose object has names per edition: their inline while there are editions
+    beyond the default one."""
+
+    def get_inlines(self, request, obj):
+        return self.inlines if editions.other_choices() else ()
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(EditionLabelsAdmin):
     list_display = ("name", "slug", "order", "story_count")
     list_editable = ("order",)
-    search_fields = ("name",)
+    search_fields = ("name", "labels__name")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = (SectionLabelInline,)
 
     def get_queryset(self, request):
         return (
@@ -757,11 +808,12 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(EditionLabelsAdmin):
     form = AuthorAdminForm
     list_display = ("name", "portrait", "expertise", "user")
     list_select_related = ("user",)
-    search_fields = ("name", "expertise")
+    search_fields = ("name", "labels__name", "expertise")
+    inlines = (AuthorNameInline,)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("portrait",)
     fields = ("name", "slug", "user", "photo", "portrait", "bio", "expertise")

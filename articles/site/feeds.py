@@ -127,13 +127,13 @@ class LatestStoriesFeed(Feed):
         return item.date_modified
 
     def item_author_name(self, item):
-        names = [author.name for author in item.authors.all()]
+        names = [author.edition_name for author in item.authors.all()]
         if item.byline:
             names.append(item.byline)
         return ", ".join(names) or None
 
     def item_categories(self, item):
-        return [item.section.name, *(tag.name for tag in item.tags.all())]
+        return [item.section.edition_name, *(tag.name for tag in item.tags.all())]
 
     def _enclosure(self, item):
         if item.lead_image is None or not item.lead_image.file:
@@ -171,14 +171,18 @@ class ListingFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(self.listings(), slug=slug)
 
+    def name(self, obj):
+        """What the listing is called in the edition."""
+        return obj.name
+
     def title(self, obj=None):
-        return f"{obj.name} | {settings.SITE_NAME}"
+        return f"{self.name(obj)} | {settings.SITE_NAME}"
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
-        return self.blurb % {"name": obj.name, "site": settings.SITE_NAME}
+        return self.blurb % {"name": self.name(obj), "site": settings.SITE_NAME}
 
     def feed_url(self, obj=None):
         return absolute(reverse(self.feed_url_name, kwargs={"slug": obj.slug}))
@@ -193,10 +197,13 @@ class SectionFeed(ListingFeed):
     blurb = gettext_lazy("The latest %(name)s stories from %(site)s.")
 
     def listings(self):
-        return Section.objects.all()
+        return Section.objects.labelled()
+
+    def name(self, obj):
+        return obj.edition_name
 
     def description(self, obj=None):
-        return obj.description or super().description(obj)
+        return obj.edition_description or super().description(obj)
 
 
 class TagFeed(ListingFeed):
@@ -226,4 +233,7 @@ class AuthorFeed(ListingFeed):
     blurb = gettext_lazy("Stories by %(name)s from %(site)s.")
 
     def listings(self):
-        return Author.objects.all()
+        return Author.objects.labelled()
+
+    def name(self, obj):
+        return obj.edition_name

@@ -55,7 +55,8 @@ def share_image(article):
 
 
 def news_article(article):
-    """The NewsArticle object; expects `authors` and `tags` prefetched (no queries)."""
+    """The NewsArticle object; expects `authors` and `tags` prefetched and the section's and
+    authors' labels read with them (Article.objects.for_listing(): no queries)."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -66,11 +67,15 @@ def news_article(article):
         "datePublished": article.date_published,
         "dateModified": article.date_modified,
         "author": [
-            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+            {
+                "@type": "Person",
+                "name": author.edition_name,
+                "url": absolute(author.get_absolute_url()),
+            }
             for author in article.authors.all()
         ],
         "publisher": publisher(),
-        "articleSection": article.section.name,
+        "articleSection": article.section.edition_name,
         "keywords": [tag.name for tag in article.tags.all()],
         "inLanguage": article.language,
         "isAccessibleForFree": True,
@@ -90,7 +95,7 @@ def news_article(article):
 def breadcrumbs(article):
     trail = [
         (settings.SITE_NAME, absolute(reverse("articles:home"))),
-        (article.section.name, absolute(article.section.get_absolute_url())),
+        (article.section.edition_name, absolute(article.section.get_absolute_url())),
         (article.headline, absolute(article.get_absolute_url())),
     ]
     return {

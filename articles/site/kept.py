@@ -1,11 +1,12 @@
 """What a story page keeps between renders (newsroom.fragments), so that a page-cache miss
 reads one row (the story) where it read ten:
 
-- the extras: its authors (in byline order), tags and corrections and its related stories,
-  keyed by the story's stamp (bylines, tags, corrections and curated links are its parts:
-  articles.cache) and checked against the stamps of each author and tag, of the published
-  stories carrying its tags (`tagged:<tag>`, from which the related list is filled) and of
-  each related story; not kept past the next scheduled publication, which may join the list;
+- the extras: its authors (in byline order, with their names in the edition), tags and
+  corrections and its related stories, keyed by the story's stamp (bylines, tags, corrections
+  and curated links are its parts: articles.cache) and checked against the stamps of each
+  author and tag, of the published stories carrying its tags (`tagged:<tag>`, from which the
+  related list is filled) and of each related story; not kept past the next scheduled
+  publication, which may join the list;
 - the drawn story (the article element) and the page's head (meta tags, structured data),
   keyed by the stamps of the story, its comment block (the count beside the byline), section
   and lead image, checked against its authors' and tags';
@@ -173,10 +174,14 @@ def keep_row(made, article):
         return
     names = row_names()
     image = article.lead_image
+    label = article.section.label(editions.current())  # read with the row
     fragment.set(
         {
             "story": rows([article], names["story"])[0],
             "section": rows([article.section], names["section"])[0],
+            "section_label": {
+                field: getattr(label, field, None) for field in Section.label_fields
+            },
             "image": rows([image], names["image"])[0] if image is not None else None,
             "card": [getattr(article, name) for name in names["card"]],
         }
@@ -195,9 +200,9 @@ def kept_story(made):
     (article,) = instances(Article, names["story"], [kept["story"]])
     if not article.is_published or made["ids"] != ids_of(article):
         return None
-    article._state.fields_cache["section"] = instances(
-        Section, names["section"], [kept["section"]]
-    )[0]
+    (section,) = instances(Section, names["section"], [kept["section"]])
+    section.learn_label(editions.current(), kept["section_label"])
+    article._state.fields_cache["section"] = section
     article._state.fields_cache["lead_image"] = (
         instances(Image, names["image"], [kept["image"]])[0] if kept["image"] else None
     )
@@ -234,6 +239,7 @@ def story_extras(fragment, article):
     from articles.site import views
 
     related_names = attnames(Article, views.RELATED_FIELDS)
+    language = editions.current()  # the fragment's key holds it
     kept = fragment.get()
     if kept is not None:
         cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
@@ -242,6 +248,8 @@ def story_extras(fragment, article):
             queryset._result_cache = instances(model, attnames(model), kept[name])
             queryset._prefetch_done = True
             cache[name] = queryset
+        for author, label in zip(cache["authors"], kept["author_labels"], strict=True):
+            author.learn_label(language, {"name": label})
         return instances(Article, related_names, kept["related"])
     prefetch_related_objects([article], *Article.objects.card_prefetches(), *PARTS)
     parts = {name: list(getattr(article, name).all()) for name in PARTS}
@@ -249,6 +257,8 @@ def story_extras(fragment, article):
     fragment.set(
         {
             **{name: rows(parts[name], attnames(model)) for name, model in PARTS.items()},
+            # Each author's name in the edition (None: their own), read with them.
+            "author_labels": [getattr(a.label(language), "name", None) for a in parts["authors"]],
             "related": rows(related, related_names),
         },
         shows=[

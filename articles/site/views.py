@@ -407,10 +407,13 @@ class SectionView(ListingMixin, ListView):
     story_filter = context_name = "section"
 
     def listings(self):
-        return Section.objects.all()
+        return Section.objects.labelled()
 
     def listing_context(self, listing):
-        return {"listing_title": listing.name, "listing_description": listing.description}
+        return {
+            "listing_title": listing.edition_name,
+            "listing_description": listing.edition_description,
+        }
 
 
 @method_decorator(public_cache, name="dispatch")
@@ -445,7 +448,10 @@ class AuthorView(ListingMixin, ListView):
     context_name = "author"
 
     def listings(self):
-        return Author.objects.all()
+        return Author.objects.labelled()
+
+    def listing_context(self, listing):
+        return {"listing_title": listing.edition_name}
 
 
 def stories_from(when):

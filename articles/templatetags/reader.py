@@ -47,13 +47,15 @@ def search_form(field_id, label, button, form_class="", input_class="", button_c
 
 
 def nav_sections():
-    return list(Section.objects.only("name", "slug"))
+    """The sections menu, each under its name in the active edition."""
+    return list(Section.objects.labelled().only("name", "slug"))
 
 
 def menu_fragment(request, current=None):
-    """The header's sections menu as a fragment kept until a section changes (the `nav` tag):
-    one for each section page (which marks its own link, `current`) and one for every other
-    page. A view may read it early, with its own fragments (articles.site.kept)."""
+    """The header's sections menu as a fragment kept until a section or a section's label
+    changes (the `nav` tag): one for each section page (which marks its own link, `current`)
+    and one for every other page, in each edition (a fragment's key holds the language). A
+    view may read it early, with its own fragments (articles.site.kept)."""
     return Fragment("nav", [page_tags.NAV], current, request=request)
 
 

@@ -1,6 +1,7 @@
 """Load demo content: sections, authors, a month of stories with pictures, readers'
 comments, and demo users; and, for every edition in SITE_LANGUAGES that `demo.content_editions`
-covers (Arabic, Persian, Urdu), the translated stories with their corrections and comments.
+covers (Arabic, Persian, Urdu), the sections' and authors' names in the edition, and the
+translated stories with their corrections and comments.
 
 Idempotent and quick to say so: when the demo stories are already there it only makes sure
 the demo users, the editions' translations and the demo comments exist, so a second
@@ -31,10 +32,12 @@ from articles.models import (
     Article,
     ArticleAuthor,
     Author,
+    AuthorName,
     Correction,
     Image,
     RelatedLink,
     Section,
+    SectionLabel,
 )
 from comments import moderation
 from comments.attach import comments_open
@@ -101,6 +104,7 @@ class Command(BaseCommand):
                 )
             languages = self.edition_languages()
             originals = self.originals() if languages else {}
+            self.ensure_labels(languages)
             for language in languages:
                 self.ensure_translations(language, originals)
             comments = self.ensure_comments(
@@ -230,6 +234,33 @@ class Command(BaseCommand):
             if key not in found or found[key][0] < i:
                 found[key] = (i, article)
         return found
+
+    def ensure_labels(self, languages):
+        """The demo sections' and authors' names in the editions (SectionLabel, AuthorName),
+        for those without one: an editor's own names are kept. Two queries when all are
+        there; saved one by one, so the pages showing them are refreshed (articles.cache)."""
+        sections = content_editions.SECTIONS
+        have = SectionLabel.objects.filter(language__in=languages)
+        missing = {(slug, language) for language in languages for slug in sections[language]}
+        missing -= set(have.values_list("section__slug", "language"))
+        if missing:
+            found = Section.objects.in_bulk({slug for slug, _ in missing}, field_name="slug")
+            for slug, language in sorted(missing):
+                if slug in found:
+                    name, _slug, description = sections[language][slug]
+                    SectionLabel(
+                        section=found[slug], language=language, name=name, description=description
+                    ).save()
+        authors = content_editions.AUTHORS
+        have = AuthorName.objects.filter(language__in=languages)
+        missing = {(name, language) for language in languages for name in authors[language]}
+        missing -= set(have.values_list("author__name", "language"))
+        if missing:
+            for author in Author.objects.filter(name__in={name for name, _ in missing}):
+                for language in languages:
+                    if (author.name, language) in missing:
+                        name = authors[language][author.name]
+                        AuthorName(author=author, language=language, name=name).save()
 
     def ensure_translations(self, language, originals):
         """The edition's stories, each a version of its English story (same translation
