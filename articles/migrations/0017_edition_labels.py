@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_edition_indexes'),
+        ('articles', '0016_desk_editions'),
     ]
 
     operations = [
