@@ -56,7 +56,7 @@ from articles.models import (
     Section,
     SectionLabel,
 )
-from newsroom import editions
+from newsroom import editions as site_editions
 from newsroom.changelists import LargeTableAdmin
 
 admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
@@ -749,7 +749,7 @@ class EditionLabelInline(admin.TabularInline):
     verbose_name_plural = _("Names in other editions")
 
     def get_max_num(self, request, obj=None, **kwargs):
-        return len(editions.other_choices())  # one a non-default edition
+        return len(site_editions.other_choices())  # one a non-default edition
 
     def _parent_may(self, request, action):
         meta = self.parent_model._meta
@@ -783,7 +783,7 @@ class EditionLabelsAdmin(admin.ModelAdmin):
     beyond the default one."""
 
     def get_inlines(self, request, obj):
-        return self.inlines if editions.other_choices() else ()
+        return self.inlines if site_editions.other_choices() else ()
 
 
 @admin.register(Section)
