@@ -551,7 +551,7 @@ def test_arabic_script_editions_get_their_own_type():
 
 
 def test_bundled_fonts_are_woff2_subsets_with_their_licence_and_swap():
-    css = (ROOT / "static" / "css" / "site.css").read_text()
+    css = (ROOT / "static" / "css" / "fonts.css").read_text()
     faces = re.findall(r"@font-face\s*{(.*?)}", css, flags=re.S)
     assert len(faces) == 6
     for face in faces:
