@@ -15,7 +15,7 @@ from django.utils import translation
 from newsroom import editions
 from newsroom.models import StaffSettings
 from tests import newsroom_day
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +245,62 @@ def test_the_staff_area_is_never_kept_by_the_page_cache(settings):
     assert "/admin/".startswith(settings.PAGE_CACHE_NEVER_PREFIXES)
     for url in (LOGIN, INDEX, LANGUAGE, CHANGELIST, reverse("twofactor:index")):
         assert url.startswith(settings.PAGE_CACHE_NEVER_PREFIXES), url
+
+
+# --- Text in its own direction --------------------------------------------------------------------
+
+ARABIC = "المجلس يقر خطة الإسكان"
+ENGLISH = "Council approves the plan"
+
+
+@pytest.fixture
+def stories(people):
+    from articles.models import Article
+
+    arabic = newsroom_day.story(ARABIC, people["editor"], Article.Status.DRAFT)
+    Article.objects.filter(pk=arabic.pk).update(language="ar")
+    english = newsroom_day.story(ENGLISH, people["editor"], Article.Status.DRAFT)
+    return Article.objects.get(pk=arabic.pk), english
+
+
+@pytest.mark.parametrize("desk", ["en-gb", "ar"])
+def test_story_list_headlines_in_their_own_direction(client, people, stories, desk):
+    client.force_login(people["editor"])
+    choose(client, desk)
+    page = client.get(CHANGELIST).content.decode()
+    assert f'<span class="story-headline" lang="ar" dir="auto">{ARABIC}</span>' in page
+    assert f'<span class="story-headline" lang="en" dir="auto">{ENGLISH}</span>' in page
+    assert '<span class="story-details" dir="auto">' in page
+
+
+@pytest.mark.parametrize("desk", ["en-gb", "ar"])
+def test_dashboard_headlines_in_their_own_direction(client, people, stories, desk):
+    client.force_login(people["editor"])
+    choose(client, desk)
+    page = client.get(INDEX).content.decode()
+    for headline, language in ((ARABIC, "ar"), (ENGLISH, "en")):
+        (link,) = re.findall(rf'<a class="desk-entry-title"[^>]*>{headline}</a>', page)
+        assert 'dir="auto"' in link and f'lang="{language}"' in link
+
+
+def test_the_story_form_writes_in_the_storys_direction(client, people, stories):
+    client.force_login(people["editor"])
+    page = client.get(reverse("admin:articles_article_change", args=[stories[0].pk])).content
+    page = page.decode()
+    for name in ("headline", "slug", "standfirst", "byline"):
+        (field,) = re.findall(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', page)
+        assert 'dir="auto"' in field, name
+    assert f'<h2 dir="auto">{ARABIC}</h2>' in page  # the form's title: the story's headline
+
+
+def test_comments_in_their_own_direction_in_the_queue_and_the_list(client, people, stories):
+    CommentFactory(article=stories[0], status="pending", name="سامي", body="تعليق ينتظر.")
+    client.force_login(people["moderator"])
+    queue = client.get(reverse("admin:comments_comment_queue")).content.decode()
+    assert '<div class="queue-body" dir="auto">' in queue
+    assert re.search(rf'<a href="[^"]*"\s+lang="ar"\s+dir="auto">{ARABIC}</a>', queue)
+    listing = client.get(reverse("admin:comments_comment_changelist")).content.decode()
+    assert f'lang="ar" dir="auto">{ARABIC}</a>' in listing
 
 
 # --- Fonts ----------------------------------------------------------------------------------------
