@@ -1,6 +1,7 @@
 """A staff member's own pages in the desk: the language the desk speaks to them ("Language"),
-the mail they want ("My notifications"), and the welcome page where an invited person chooses their password (Django's password-reset
-tokens: the link works once, for PASSWORD_RESET_TIMEOUT)."""
+the mail they want ("My notifications"), and the welcome page where an invited person
+chooses their password (Django's password-reset tokens: the link works once, for
+PASSWORD_RESET_TIMEOUT)."""
 
 from django import forms
 from django.contrib import admin, messages

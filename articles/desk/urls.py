@@ -1,5 +1,5 @@
-"""The desk's own pages beside the admin's: a person's language and notification settings, the welcome
-of an invited person. Mounted at /admin/desk/ (newsroom/urls.py)."""
+"""The desk's own pages beside the admin's: a person's language and notification settings,
+the welcome of an invited person. Mounted at /admin/desk/ (newsroom/urls.py)."""
 
 from django.urls import path
 
