@@ -215,7 +215,10 @@ class CommentAdmin(LargeTableAdmin, admin.ModelAdmin):
     @admin.display(description=_("story"), ordering="article__headline")
     def story(self, obj):
         return format_html(
-            '<a href="{}">{}</a>', obj.article.get_absolute_url(), obj.article.headline
+            '<a href="{}" lang="{}" dir="auto">{}</a>',
+            obj.article.get_absolute_url(),
+            obj.article.language,
+            obj.article.headline,
         )
 
     @admin.display(description=_("reports"), ordering="report_count")

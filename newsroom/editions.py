@@ -11,7 +11,7 @@ elsewhere by their Accept-Language: a page is in the language its address names.
   rather than the default edition, and whose middleware varies every page on Accept-Language).
 - `EditionMiddleware` activates the edition's language for the request, so `reverse()`,
   `{% get_current_language %}`, LANGUAGE_BIDI and translations all follow the address; the
-  staff area keeps LANGUAGE_CODE.
+  staff area speaks each staff member's own language instead (`staff_language()`).
 
 The editions are read from settings on every use, so `override_settings(SITE_LANGUAGES=...)`
 takes effect without rebuilding the URLconf.
@@ -21,13 +21,20 @@ import re
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.contrib.auth.signals import user_logged_in
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import URLResolver, clear_url_caches
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
-# URL namespaces of the staff area, which speaks LANGUAGE_CODE whatever the address.
+# URL namespaces of the staff area, which speaks the staff member's language whatever the
+# address (staff_language()).
 STAFF_NAMESPACES = {"admin", "desk", "twofactor"}
+# Where a signed-in staff member's chosen language is kept for their session (newsroom.models.
+# StaffSettings is read once, at login), so the staff area costs no query per page for it.
+STAFF_LANGUAGE_SESSION_KEY = "staff_language"
 
 
 def codes():
@@ -75,6 +82,78 @@ def info(code):
     return {"code": code, "name_local": language["name_local"], "bidi": language["bidi"]}
 
 
+def staff_languages():
+    """The languages the staff area speaks: every edition's, and LANGUAGE_CODE's. The edition
+    of LANGUAGE_CODE's language is named as LANGUAGE_CODE names it ("en-gb" for an "en"
+    edition), so English staff keep the dates and formats the desk always had."""
+    base = settings.LANGUAGE_CODE.split("-")[0].lower()
+    found = []
+    for code in codes():
+        code = settings.LANGUAGE_CODE if code.split("-")[0].lower() == base else code
+        if code not in found:
+            found.append(code)
+    if settings.LANGUAGE_CODE not in found:  # no edition in the staff's language: first
+        found.insert(0, settings.LANGUAGE_CODE)
+    return found
+
+
+def staff_language_choices():
+    """(code, the language's name in itself) for each of staff_languages()."""
+    return [(code, LANG_INFO[code]["name_local"]) for code in staff_languages()]
+
+
+def accepted_staff_language(request):
+    """The staff language the browser asks for most (Accept-Language: a variant matches its
+    language, "ar-EG" gives "ar", "en-US" gives "en-gb"), else LANGUAGE_CODE. Django's
+    get_language_from_request() would also read the language cookie and answer with any of
+    settings.LANGUAGES' variants; this answers with one of staff_languages() only."""
+    languages = staff_languages()
+    by_code = {code.lower(): code for code in languages}
+    by_base = {}
+    for code in languages:
+        by_base.setdefault(code.split("-")[0].lower(), code)
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for accepted, _quality in parse_accept_lang_header(header):
+        if accepted in by_code:
+            return by_code[accepted]
+        if accepted.split("-")[0] in by_base:
+            return by_base[accepted.split("-")[0]]
+    return settings.LANGUAGE_CODE
+
+
+def chosen_staff_language(request):
+    """The language a signed-in staff member chose ("" when they follow their browser),
+    from their session, read from their settings when the session does not hold it yet."""
+    chosen = request.session.get(STAFF_LANGUAGE_SESSION_KEY)
+    if chosen is None:
+        from newsroom.models import StaffSettings
+
+        chosen = StaffSettings.language_of(request.user)
+        request.session[STAFF_LANGUAGE_SESSION_KEY] = chosen
+    return chosen
+
+
+def staff_language(request):
+    """The language the staff area speaks on `request`, and whether Accept-Language chose it:
+    a signed-in staff member's choice (newsroom.models.StaffSettings) when it is still one of
+    staff_languages(), else what their browser asks for among them (the login page's rule)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        chosen = chosen_staff_language(request)
+        if chosen in staff_languages():
+            return chosen, False
+    return accepted_staff_language(request), True
+
+
+@receiver(user_logged_in)
+def remember_staff_language(sender, request, user, **kwargs):
+    """Keep the staff member's chosen language in the new session (one query, at login)."""
+    if request is not None and hasattr(request, "session") and user.is_staff:
+        from newsroom.models import StaffSettings
+
+        request.session[STAFF_LANGUAGE_SESSION_KEY] = StaffSettings.language_of(user)
+
+
 class EditionPrefix:
     """The reader site's URL prefix: the active edition's, empty for the default edition.
 
@@ -114,8 +193,14 @@ def edition_patterns(*urls):
 
 
 class EditionMiddleware:
-    """Speak the edition the address names for the whole request (the staff area excepted),
-    and nothing after it: the next request on this thread starts from its own address."""
+    """Speak the edition the address names for the whole request, and nothing after it: the
+    next request on this thread starts from its own address.
+
+    The staff area (STAFF_NAMESPACES) speaks the staff member's language instead
+    (staff_language()); a staff page whose language came from Accept-Language says so in
+    Vary. Reader pages never look at Accept-Language, so they vary on nothing of it, and a
+    staff member's choice changes nothing a reader page says, to them or anyone.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -125,15 +210,20 @@ class EditionMiddleware:
         translation.activate(request.edition)
         request.LANGUAGE_CODE = request.edition
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             translation.deactivate()
+        if getattr(request, "_staff_language_from_header", False):
+            patch_vary_headers(response, ["Accept-Language"])
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is not None and STAFF_NAMESPACES.intersection(match.namespaces):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            language, from_header = staff_language(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            request._staff_language_from_header = from_header
 
 
 @receiver(setting_changed)

@@ -67,7 +67,8 @@ def test_changelist_opens_on_pending_queue_oldest_first(client, queue, group):
     assert "Reported: <strong>0</strong>" in html
     assert "old@example.org" in html
     assert "203.0.113.7" in html
-    assert f'<a href="{queue[0].article.get_absolute_url()}">Bridge reopens</a>' in html
+    story_link = f'<a href="{queue[0].article.get_absolute_url()}" lang="en" dir="auto">'
+    assert f"{story_link}Bridge reopens</a>" in html
     assert "1 ✓ · 0 ✗ · 1 spam" in html
     assert (
         'formaction="' + reverse("admin:comments_comment_moderate", args=[queue[0].pk, "approve"])

@@ -553,30 +553,92 @@ PHYSICAL = re.compile(
     r"|-(left|right)\b[\w-]*\s*:"  # margin-left:, border-top-right-radius:
     r"|\b(float|clear|text-align)\s*:\s*(left|right)\b"
 )
+# A four-value shorthand whose last value (the left side) differs from its second (the
+# right side): `margin: 0 0 0 1rem` is a margin-left in disguise. Likewise a border-radius
+# whose left corners differ from its right ones.
+SIDES = re.compile(
+    r"(?<![\w-])(margin|padding|inset|border-width|border-color|border-style)"
+    r"\s*:\s*([^;{}!]+)"
+)
+CORNERS = re.compile(r"(?<![\w-])border-radius\s*:\s*([^;{}!/]+)")
+
+
+def physical_properties(css):
+    """What in `css` (comments removed) sets a left or a right side."""
+    found = [match.group(0) for match in PHYSICAL.finditer(css)]
+    for match in SIDES.finditer(css):
+        values = match.group(2).split()
+        if len(values) == 4 and values[1] != values[3]:
+            found.append(match.group(0).strip())
+    for match in CORNERS.finditer(css):
+        values = match.group(1).split()
+        # top-left and top-right; bottom-right and bottom-left when four are given
+        top = len(values) > 1 and values[0] != values[1]
+        if top or (len(values) == 4 and values[2] != values[3]):
+            found.append(match.group(0).strip())
+    return found
 
 
 def own_stylesheets():
+    """The reader site's and the desk's stylesheets (static/css, static/articles,
+    static/twofactor, comments/static...): everything but vendored code."""
     found = [
         path
         for folder in [ROOT / "static", *ROOT.glob("*/static")]
         for path in folder.rglob("*.css")
         if "vendor" not in path.relative_to(ROOT).parts
     ]
-    assert ROOT / "static" / "css" / "site.css" in found
+    for expected in (
+        "static/css/site.css",
+        "static/css/fonts.css",
+        "static/articles/desk.css",
+        "static/articles/desk-editing.css",
+        "static/articles/desk-type.css",
+        "static/articles/planning.css",
+        "static/twofactor/twofactor.css",
+        "comments/static/comments/admin.css",
+    ):
+        assert ROOT / expected in found, expected
     return found
 
 
-@pytest.mark.parametrize("path", own_stylesheets(), ids=lambda path: path.name)
+def inline_styles():
+    """The CSS our templates carry themselves (<style> elements, style attributes)."""
+    found = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        html = path.read_text()
+        found += re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S)
+        found += re.findall(r"""\bstyle=["']([^"']*)["']""", html)
+    return found
+
+
+@pytest.mark.parametrize("path", own_stylesheets(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_our_css_uses_logical_properties(path):
+    """One stylesheet serves both directions, the desk's as the reader site's: Django's
+    admin turns itself around in an Arabic, Persian or Urdu desk (its rtl.css), and what we
+    add to it must turn with it."""
     css = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
-    assert [match.group(0) for match in PHYSICAL.finditer(css)] == []
+    assert physical_properties(css) == []
+
+
+def test_our_templates_style_nothing_by_side():
+    assert [css for css in inline_styles() if physical_properties(css)] == []
 
 
 def test_the_physical_property_check_finds_them():
     css = ".a{margin-left:1px} .b { left: 0 } .c{text-align:right} .d{border-top-right-radius:2px}"
-    assert len(PHYSICAL.findall(css)) == 4
-    assert not PHYSICAL.findall(
+    assert len(physical_properties(css)) == 4
+    assert physical_properties(".e { margin: 0 0 0 1rem; } .f{padding:1px 2px 3px 4px}") == [
+        "margin: 0 0 0 1rem",
+        "padding:1px 2px 3px 4px",
+    ]
+    assert physical_properties(".g { border-radius: 4px 0 0 4px }") == [
+        "border-radius: 4px 0 0 4px"
+    ]
+    assert not physical_properties(
         ".a{margin-inline-start:1px;inset-inline-start:0;text-align:start}"
+        ".b{margin: 0 0 .75em; padding: 6px 10px; margin: 1px 2px 3px 2px; border-radius: 4px}"
+        ".c{padding-inline: 1rem 0; margin-block: .5rem}"
     )
 
 
@@ -589,7 +651,7 @@ def test_arabic_script_editions_get_their_own_type():
 
 
 def test_bundled_fonts_are_woff2_subsets_with_their_licence_and_swap():
-    css = (ROOT / "static" / "css" / "site.css").read_text()
+    css = (ROOT / "static" / "css" / "fonts.css").read_text()
     faces = re.findall(r"@font-face\s*{(.*?)}", css, flags=re.S)
     assert len(faces) == 6
     for face in faces:

@@ -111,7 +111,7 @@ def test_the_list_shows_a_story_in_three_columns(client, people):
     for column in ("column-headline_and_byline", "column-status_label", "column-when"):
         assert column in headers
     assert "column-section" not in headers and "column-updated_at" not in headers
-    assert '<span class="story-details">City · Ann Author</span>' in html
+    assert '<span class="story-details" dir="auto">City · Ann Author</span>' in html
     assert "updated <time" in html
 
 

@@ -1,6 +1,7 @@
-"""A staff member's own pages in the desk: the mail they want ("My notifications"), and the
-welcome page where an invited person chooses their password (Django's password-reset
-tokens: the link works once, for PASSWORD_RESET_TIMEOUT)."""
+"""A staff member's own pages in the desk: the language the desk speaks to them ("Language"),
+the mail they want ("My notifications"), and the welcome page where an invited person
+chooses their password (Django's password-reset tokens: the link works once, for
+PASSWORD_RESET_TIMEOUT)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,11 +10,34 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from articles.desk.workflow import can_publish
 from articles.models import NotificationPreference
+from newsroom import editions
+from newsroom.models import StaffSettings
+
+
+class StaffLanguageForm(forms.ModelForm):
+    """The desk's language: each language named in itself (a person lost in a language they
+    cannot read still finds their own), or the browser's."""
+
+    language = forms.ChoiceField(label=_("Language of the desk"), required=False)
+
+    class Meta:
+        model = StaffSettings
+        fields = ("language",)
+
+    def __init__(self, *args, browser_language, **kwargs):
+        super().__init__(*args, **kwargs)
+        browser = translation.get_language_info(browser_language)["name_local"]
+        self.fields["language"].choices = [
+            ("", _("As my browser asks (now: %(language)s)") % {"language": browser}),
+            *editions.staff_language_choices(),
+        ]
+        self.fields["language"].widget.attrs["aria-describedby"] = "id_language_helptext"
 
 
 class NotificationPreferenceForm(forms.ModelForm):
@@ -43,6 +67,32 @@ def notifications(request):
         "email": request.user.email,
     }
     return TemplateResponse(request, "admin/desk/notifications.html", context)
+
+
+@never_cache
+@staff_member_required
+def language(request):
+    """Choose the language the desk speaks to you; the next page speaks it."""
+    chosen = StaffSettings.objects.filter(user=request.user).first()
+    form = StaffLanguageForm(
+        request.POST or None,
+        instance=chosen or StaffSettings(user=request.user),
+        browser_language=editions.accepted_staff_language(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        request.session[editions.STAFF_LANGUAGE_SESSION_KEY] = saved.language
+        # The message is read on the next page, in the language just chosen.
+        speaks, _from_header = editions.staff_language(request)
+        with translation.override(speaks):
+            messages.success(request, translation.gettext("Your language is saved."))
+        return redirect("desk:language")
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Language"),
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/desk/language.html", context)
 
 
 class WelcomeView(auth_views.PasswordResetConfirmView):

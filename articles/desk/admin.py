@@ -18,11 +18,12 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.desk import (
@@ -59,7 +60,11 @@ from articles.models import (
 from newsroom import editions as site_editions
 from newsroom.changelists import LargeTableAdmin
 
-admin.site.site_header = _("%(site)s desk") % {"site": settings.SITE_NAME}
+# Named in the language each staff member reads the desk in (newsroom.editions), not once at
+# import.
+admin.site.site_header = lazy(
+    lambda: gettext("%(site)s desk") % {"site": settings.SITE_NAME}, str
+)()
 admin.site.site_title = admin.site.site_header
 # The admin index heads taggit's models with its app name; the desk calls them tags.
 apps.get_app_config("taggit").verbose_name = _("Tags")
@@ -445,7 +450,7 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
         reachable = getattr(obj, "desk_editions", None)
         links = format_html_join(
             ", ",
-            '<a href="{}" lang="{}">{}</a> ({})',
+            '<a href="{}" lang="{}" dir="auto">{}</a> ({})',
             (
                 (
                     reverse("admin:articles_article_change", args=[other.pk]),

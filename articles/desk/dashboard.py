@@ -64,6 +64,7 @@ class Entry:
     flag: str = ""  # needs attention, in words
     extra_url: str = ""  # a second link: the page readers see
     extra_label: str = ""
+    language: str = ""  # the title's language, when it is a story's headline
 
 
 @dataclass
@@ -236,6 +237,7 @@ class StoryPanels:
             entries=[
                 Entry(
                     title=story.headline,
+                    language=story.language,
                     url=self.change_url(story),
                     when=_("edited %(ago)s") % {"ago": ago(story.updated_at, self.now)},
                     details=self.details(story),
@@ -284,6 +286,7 @@ class StoryPanels:
         status = schedule.desk_status(story, self.now)
         return Entry(
             title=story.headline,
+            language=story.language,
             url=self.change_url(story),
             when=(
                 _("submitted by %(who)s, %(ago)s")
@@ -325,6 +328,7 @@ class StoryPanels:
             published = date_format(timezone.localtime(story.publish_at), "H:i")
             entry = Entry(
                 title=story.headline,
+                language=story.language,
                 url=self.change_url(story) if self.writer else story.get_absolute_url(),
                 when=_("live since %(time)s") % {"time": published},
                 details=self.details(story) if self.writer else str(story.section),

@@ -103,8 +103,16 @@ class ArticleAdminForm(forms.ModelForm):
         )  # fmt: skip
         widgets = {"tags": TagSuggestionsWidget}
 
+    # Written in the story's language, whatever the desk's: each field takes its direction
+    # from its text (an Arabic headline in an English desk reads right to left).
+    WRITTEN = ("headline", "slug", "standfirst", "body", "byline", "source", "dateline")
+    WRITTEN += ("seo_title", "seo_description")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.WRITTEN:
+            if name in self.fields:
+                self.fields[name].widget.attrs["dir"] = "auto"
         if "language" in self.fields:
             # A form sent without it (an older desk page, a script) keeps the story's edition.
             self.fields["language"].required = False

@@ -187,7 +187,7 @@ class ImageAdmin(admin.ModelAdmin):
         stories = workflow.stories_visible_to(request.user, image.lead_for.all())
         listed = list(
             stories.order_by("-updated_at", "-pk").only(
-                "pk", "headline", "status", "publish_at", "updated_at", "lead_image"
+                "pk", "headline", "language", "status", "publish_at", "updated_at", "lead_image"
             )[:USAGE_LIMIT]
         )
         total = getattr(image, "usage", None)

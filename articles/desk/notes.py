@@ -23,7 +23,7 @@ from articles.desk import workflow
 from articles.desk.notifications import person
 from articles.models import Article, EditorialNote
 
-NOTE_WIDGET = forms.Textarea(attrs={"rows": 3, "cols": 80, "maxlength": 4000})
+NOTE_WIDGET = forms.Textarea(attrs={"rows": 3, "cols": 80, "maxlength": 4000, "dir": "auto"})
 
 
 def notes_on(article):
@@ -109,7 +109,7 @@ class SendBackForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Note to the reporter"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "dir": "auto"}),
         help_text=gettext_lazy(
             "What to change before the story comes back for review. Kept on the story and "
             "mailed to the reporter; readers never see it."

@@ -154,8 +154,12 @@ class StoryListAdmin:
     def headline_and_byline(self, obj):
         names = ", ".join(author.name for author in obj.authors.all()) or obj.byline
         details = [part for part in (str(obj.section), names) if part]
+        # Each in its own direction (an Arabic headline in an English desk and the other way
+        # round), the headline marked with its story's language.
         return format_html(
-            '<span class="story-headline">{}</span><span class="story-details">{}</span>',
+            '<span class="story-headline" lang="{}" dir="auto">{}</span>'
+            '<span class="story-details" dir="auto">{}</span>',
+            obj.language,
             obj.headline,
             " · ".join(details),
         )

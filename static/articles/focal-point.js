@@ -1,7 +1,9 @@
 "use strict";
 // The image form's focal point (ImageAdmin.focal_point): a click on the picture sets the two
 // fraction fields, which stay on the page for keyboards and are all that is saved; the marker
-// follows them. Without JavaScript the fields work alone.
+// follows them. Without JavaScript the fields work alone. The point is a fraction of the
+// picture measured from its left and top edges, in a right-to-left desk too (a picture is not
+// mirrored): the click is read, and the marker placed, from the image's own box.
 {
   const fraction = (value) => Math.min(1, Math.max(0, value)).toFixed(3);
 
