@@ -2,9 +2,9 @@
 
 import pytest
 from playwright.sync_api import expect
-from taggit.models import Tag
 
 from articles.desk import roles
+from articles.models import Tag
 from tests.factories import ArticleFactory, StaffFactory
 from tests.test_browser_desk import log_in
 
