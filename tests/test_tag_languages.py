@@ -248,3 +248,13 @@ def test_the_old_address_of_a_merged_arabic_tag_is_shown_under_its_edition(
     assert "/ar/tag/housnig/" in html
     with translation.override("ar"):
         assert housing.get_absolute_url() == "/ar/tag/housing/"
+
+
+def test_a_used_tag_keeps_its_language_on_the_desk(client, editor, two_editions):
+    client.force_login(editor)
+    used = Tag.objects.get(language="ar", name=ARABIC_HOUSING)
+    html = client.get(reverse("admin:articles_tag_change", args=[used.pk])).content.decode()
+    assert 'name="language"' not in html  # shown, not editable: its stories are Arabic
+    unused = Tag.objects.create(name="Trams", slug="trams", language="ar")
+    html = client.get(reverse("admin:articles_tag_change", args=[unused.pk])).content.decode()
+    assert 'name="language"' in html
