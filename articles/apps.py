@@ -16,7 +16,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import pre_save
-        from taggit.models import Tag
 
         from newsroom.text import normalise_on_save
 
@@ -27,9 +26,11 @@ class ArticlesConfig(AppConfig):
             self.get_model("Article"),
             self.get_model("Correction"),
             self.get_model("EditorialNote"),
-            Tag,
+            self.get_model("Tag"),
         )
-        pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles.give_tag_a_slug")
+        pre_save.connect(
+            give_tag_a_slug, sender=self.get_model("Tag"), dispatch_uid="articles.give_tag_a_slug"
+        )
         # Every change readers could see makes the pages showing it stale (newsroom.pagecache).
         from articles import cache
 

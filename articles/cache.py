@@ -31,7 +31,6 @@ from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
 
 from newsroom import pagecache
 from newsroom.pagecache import depends_on, invalidate_on_commit
@@ -108,7 +107,11 @@ def story_saved(sender, instance, raw=False, **kwargs):
 
 
 def tag_ids(article):
-    return list(TaggedItem.objects.filter(object_id=article.pk).values_list("tag_id", flat=True))
+    from articles.models import TaggedStory
+
+    return list(
+        TaggedStory.objects.filter(content_object_id=article.pk).values_list("tag_id", flat=True)
+    )
 
 
 def story_part_changed(sender, instance, raw=False, **kwargs):
@@ -121,7 +124,7 @@ def story_part_changed(sender, instance, raw=False, **kwargs):
 def tags_of_story_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    invalidate_on_commit(story(instance.object_id), tagged(instance.tag_id), LISTINGS)
+    invalidate_on_commit(story(instance.content_object_id), tagged(instance.tag_id), LISTINGS)
 
 
 def authors_set_changed(sender, instance, action, pk_set=None, **kwargs):
@@ -137,7 +140,7 @@ def authors_set_changed(sender, instance, action, pk_set=None, **kwargs):
 def tags_set_changed(sender, instance, action, pk_set=None, **kwargs):
     if not action.startswith("post_"):
         return
-    if isinstance(instance, Tag):
+    if instance._meta.model_name == "tag":
         invalidate_on_commit(f"tag:{instance.pk}", tagged(instance.pk), LISTINGS)
     else:
         tags = [tagged(pk) for pk in pk_set or ()]
@@ -253,6 +256,8 @@ def connect():
         RelatedLink,
         Section,
         SectionLabel,
+        Tag,
+        TaggedStory,
     )
 
     uid = "articles.cache."
@@ -262,13 +267,13 @@ def connect():
         for signal in (post_save, post_delete):
             signal.connect(story_part_changed, sender=model, dispatch_uid=uid + model.__name__)
     for signal in (post_save, post_delete):
-        signal.connect(tags_of_story_changed, sender=TaggedItem, dispatch_uid=uid + "tagged")
+        signal.connect(tags_of_story_changed, sender=TaggedStory, dispatch_uid=uid + "tagged")
         signal.connect(section_changed, sender=Section, dispatch_uid=uid + "section")
         for model in (SectionLabel, AuthorName):
             signal.connect(label_changed, sender=model, dispatch_uid=uid + model.__name__)
         for model in (Author, Tag, Image):
             signal.connect(named_thing_changed, sender=model, dispatch_uid=uid + model.__name__)
-    m2m_changed.connect(tags_set_changed, sender=TaggedItem, dispatch_uid=uid + "tags-m2m")
+    m2m_changed.connect(tags_set_changed, sender=TaggedStory, dispatch_uid=uid + "tags-m2m")
     m2m_changed.connect(
         authors_set_changed, sender=Article.authors.through, dispatch_uid=uid + "authors-m2m"
     )

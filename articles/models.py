@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import TagBase, TaggedItemBase
 
 from articles import crops as crop_policy
 from articles.images import (
@@ -458,6 +458,89 @@ def search_vector(language):
     )
 
 
+class Tag(TagBase):
+    """A tag of one edition: readers of the Arabic edition see Arabic tags, never a mix.
+
+    The name and the slug are unique within a language, so the same name can be a tag of
+    two editions (two rows); a story only ever carries tags of its own language
+    (EditionTagManager).
+    """
+
+    # taggit's TagBase makes both globally unique: here they are unique per language.
+    name = models.CharField(pgettext_lazy("A tag name", "name"), max_length=100)
+    slug = models.SlugField(
+        pgettext_lazy("A tag slug", "slug"), max_length=100, allow_unicode=True
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=editions.choices,
+        default=editions.default,
+        help_text=_("The edition whose stories carry this tag."),
+    )
+
+    natural_key_fields = ["language", "name"]
+
+    class Meta:
+        ordering = ["language", "name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="tag_slug_per_language"),
+            models.UniqueConstraint(fields=["language", "name"], name="tag_name_per_language"),
+        ]
+
+    def get_absolute_url(self):
+        """The tag's page in its edition (`/ar/tag/<slug>/` for an Arabic tag)."""
+        with translation.override(self.language):
+            return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedStory(TaggedItemBase):
+    """A story carrying a tag (taggit's through model, with a real foreign key to the story)."""
+
+    content_object = models.ForeignKey(
+        "Article", verbose_name=_("story"), on_delete=models.CASCADE, db_index=False
+    )
+    tag = models.ForeignKey(
+        Tag,
+        verbose_name=_("tag"),
+        on_delete=models.CASCADE,
+        related_name="tagged_stories",
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = _("tagged story")
+        verbose_name_plural = _("tagged stories")
+        constraints = [
+            # Also the index of "the tags of this story".
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_story_once")
+        ]
+        # "The stories of this tag" (tag pages, related stories).
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_story_by_tag")]
+
+
+class EditionTagManager(_TaggableManager):
+    """`story.tags`, whose tags are always the story's language.
+
+    Names given to `add()`/`set()` (the desk's tag field, seed_demo, a revision) are looked up
+    and created among the tags of `story.language` only: saving an Arabic story with the name
+    of an English tag makes (or finds) the Arabic tag of that name, never links the English
+    one. A Tag object of another language is refused.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        language = self.instance.language
+        for tag in tags:
+            if isinstance(tag, Tag) and tag.language != language:
+                raise ValueError(
+                    f"The tag {tag.name!r} is of the {tag.language!r} edition, "
+                    f"the story of the {language!r} one."
+                )
+        return super()._to_tag_model_instances(tags, {**tag_kwargs, "language": language})
+
+
 class RevisionRelations(models.Model):
     """What a story revision keeps beside the story's own fields (articles.desk.revisions)."""
 
@@ -619,7 +702,7 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="articles",
     )
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through=TaggedStory, manager=EditionTagManager)
     authors = models.ManyToManyField(
         Author,
         verbose_name=_("authors"),
@@ -865,8 +948,18 @@ class Article(models.Model):
             }  # fmt: skip
         super().save(*args, **kwargs)
         self.update_search_vector()
+        if stored and stored["language"] != self.language:
+            self.move_tags_to_language()
         if old_path and old_path != self.get_absolute_url():
             ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+
+    def move_tags_to_language(self):
+        """A story moved to another edition carries that edition's tags of the same names
+        (found or made), not the ones of the edition it left."""
+        names = list(self.tags.names())
+        if names:
+            self.tags.clear()
+            self.tags.add(*names)
 
     def derive_from_text(self):
         """What every save derives from the text: the body cut to the allow-list, its word
@@ -1169,9 +1262,15 @@ class StaffMember(get_user_model()):
 
 
 class TagRedirect(models.Model):
-    """The address of a tag merged into another; the reader site answers it with a 301."""
+    """The address of a tag merged into another; the reader site answers it with a 301.
 
-    old_slug = models.CharField(_("old slug"), max_length=100, unique=True)
+    An old slug is an address of one edition (`/ar/tag/<old slug>/`): its language is the
+    tag's."""
+
+    language = models.CharField(
+        _("language"), max_length=10, choices=editions.choices, default=editions.default
+    )
+    old_slug = models.CharField(_("old slug"), max_length=100)
     tag = models.ForeignKey(
         Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="redirects"
     )
@@ -1180,6 +1279,11 @@ class TagRedirect(models.Model):
     class Meta:
         verbose_name = _("old tag address")
         verbose_name_plural = _("old tag addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "old_slug"], name="tag_redirect_once_per_language"
+            )
+        ]
 
     def __str__(self):
         return f"{self.old_slug} → {self.tag}"

@@ -2,7 +2,8 @@
 
 Every CharField and TextField of the models an app hands to `normalise_on_save()` (from its
 AppConfig.ready) is passed through `clean_text()` before it is saved. A `pre_save` hook rather
-than a mixin, so that taggit's Tag is covered without a custom tag model:
+than a mixin, so that models built on other apps' bases (articles.Tag on taggit's TagBase)
+are covered alike:
 
 - characters XML 1.0 forbids are removed (C0 controls other than tab, line feed and carriage
   return; lone surrogates; U+FFFE and U+FFFF), so no stored value can make a feed or sitemap

@@ -33,7 +33,7 @@ def main():
     url = sys.argv[1]
     client = Client(HTTP_ACCEPT_ENCODING="gzip")
     with override_settings(PAGE_CACHE=False):
-        client.get(url)  # what a process does once (taggit's content type)
+        client.get(url)  # what a process does once (content types, translations)
         caches["default"].clear()
         _first, cold = counted(client, url)
         _again, warm = counted(client, url)

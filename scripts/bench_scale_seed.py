@@ -35,12 +35,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.db.models.sql import Query  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
-from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from articles.models import (  # noqa: E402
     Article,
@@ -49,6 +47,8 @@ from articles.models import (  # noqa: E402
     Correction,
     RelatedLink,
     Section,
+    Tag,
+    TaggedStory,
     search_vector,
 )
 from articles.sanitize import reading_minutes, sanitize_html, word_count  # noqa: E402
@@ -309,6 +309,7 @@ class Paper:
             "bench", "bench@example.org", PASSWORD
         )
         n_tags = max(50, self.n_stories // 50)
+        # In the default edition's language, as the stories are (their column's default).
         self.tags = Tag.objects.bulk_create(
             Tag(name=f"topic {i}", slug=f"topic-{i}") for i in range(n_tags)
         )
@@ -419,7 +420,6 @@ class Paper:
         rng = self.rng
         tag_weights = zipf_weights(len(self.tags), 0.9)
         author_weights = zipf_weights(len(self.authors), 0.5)
-        content_type = ContentType.objects.get_for_model(Article)
         tag_counts = {}
         author_counts = {}
 
@@ -441,16 +441,11 @@ class Paper:
             for story_id in range(1, self.n_stories + 1):
                 for tag in set(rng.choices(self.tags, cum_weights=tag_weights, k=3)):
                     tag_counts[tag.slug] = tag_counts.get(tag.slug, 0) + 1
-                    yield {
-                        "id": next(next_id),
-                        "tag_id": tag.pk,
-                        "content_type_id": content_type.pk,
-                        "object_id": story_id,
-                    }
+                    yield {"id": next(next_id), "tag_id": tag.pk, "content_object_id": story_id}
 
         expected = int(self.n_stories * 1.3)
         Loader(ArticleAuthor).copy(bylines(), expected, "bylines")
-        Loader(TaggedItem).copy(tagged(), int(self.n_stories * 2.6), "tags on stories")
+        Loader(TaggedStory).copy(tagged(), int(self.n_stories * 2.6), "tags on stories")
         ids = [story_id for story_id, _at in self.published]
 
         def links():
@@ -589,7 +584,7 @@ class Paper:
         set_sequences(
             Article,
             ArticleAuthor,
-            TaggedItem,
+            TaggedStory,
             RelatedLink,
             Correction,
             Comment,

@@ -2,9 +2,9 @@
 
 import pytest
 from playwright.sync_api import expect
-from taggit.models import Tag
 
 from articles.desk import roles
+from articles.models import Tag
 from tests.factories import ArticleFactory, StaffFactory
 from tests.test_browser_desk import log_in
 
@@ -54,4 +54,25 @@ def test_editor_picks_existing_tags_from_the_suggestions(page):
         "Transport",
     ]  # no "hou", no "housing": nothing new was created
     assert story.history.first().relations["tags"] == ["Housing", "Transport"]
+    assert page.console_errors == []
+
+
+def test_an_arabic_story_is_offered_the_tags_of_the_language_its_form_names(page):
+    ArticleFactory(tags=["Housing", "Hospitals"])
+    ArticleFactory(language="ar", slug="iskan", tags=["Housing"])
+    story = ArticleFactory(language="ar", slug="khabar", headline="المجلس يشتري مكاتب فارغة")
+    StaffFactory(username="editor", role=roles.EDITORS)
+    log_in(page, "editor")
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+
+    tags = page.locator("#id_tags")
+    options = page.locator("#id_tags-suggestions").get_by_role("option")
+    tags.press_sequentially("ho")
+    expect(options).to_have_count(1)  # the Arabic "Housing"; "Hospitals" is English only
+    expect(options.first).to_have_attribute("data-name", "Housing")
+    tags.press("Escape")
+    tags.fill("")
+    page.select_option("#id_language", "en")  # the form now names another language
+    tags.press_sequentially("ho")
+    expect(options).to_have_count(2)
     assert page.console_errors == []

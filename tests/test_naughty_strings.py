@@ -15,9 +15,8 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
-from articles.models import Article, Author, Image, Section
+from articles.models import Article, Author, Image, Section, Tag
 from comments.models import Comment
 from newsroom.slugs import unicode_slug
 from newsroom.text import clean_text

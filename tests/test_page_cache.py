@@ -502,9 +502,8 @@ def test_many_readers_at_a_just_invalidated_page_cause_one_render(live_server, s
 
 
 def test_a_tag_merge_shows_on_the_pages_of_the_stories_it_moved(client, paper, admin_user):
-    from taggit.models import Tag
-
     from articles.desk.tags import merge
+    from articles.models import Tag
 
     story, _ = paper
     story.tags.add("homes")

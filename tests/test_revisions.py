@@ -286,8 +286,14 @@ def test_revisions_from_before_keep_their_place_and_the_latest_gets_the_state(cl
 
     from django.apps import apps
     from django.db import connection
+    from taggit.models import Tag as TaggitTag
+    from taggit.models import TaggedItem
 
-    story = ArticleFactory(tags=["Budget"], authors=[AuthorFactory(name="Ann Reporter")])
+    story = ArticleFactory(authors=[AuthorFactory(name="Ann Reporter")])
+    # Where tags were when 0009 ran: taggit's tables (articles.Tag came with 0016).
+    TaggedItem.objects.create(
+        content_object=story, tag=TaggitTag.objects.create(name="Budget", slug="budget")
+    )
     story.headline = "Budget passes"
     story.save()
     story.history.update(relations=None)  # as migrated: revisions knew nothing of these

@@ -200,6 +200,8 @@ def test_every_edition_gets_its_twelve_stories_in_the_english_stories_groups(edi
         # Tags: the English story's, in the edition's names.
         arabic_tags = {name for story in stories for name in story.tags.names()}
         assert arabic_tags and all(not LATIN_LETTER.search(name) for name in arabic_tags)
+        # ...and the edition's own tags, which its readers reach at its addresses.
+        assert {tag.language for story in stories for tag in story.tags.all()} == {language}
     # The newer story made from each template (i + 30), so comments are still open on most.
     assert Article.objects.published().filter(language="ar").count() >= 10
 

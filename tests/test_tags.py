@@ -3,16 +3,15 @@
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.urls import reverse
-from taggit.models import Tag, TaggedItem
 
 from articles.desk import roles, tags
-from articles.models import Article, TagRedirect
+from articles.models import Article, Tag, TaggedStory, TagRedirect
 from tests.factories import ArticleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
-SUGGESTIONS = reverse("admin:taggit_tag_suggestions")
-CHANGELIST = reverse("admin:taggit_tag_changelist")
+SUGGESTIONS = reverse("admin:articles_tag_suggestions")
+CHANGELIST = reverse("admin:articles_tag_changelist")
 
 
 @pytest.fixture
@@ -149,7 +148,7 @@ def test_editor_merges_tags_into_the_chosen_one(client, editor, duplicates):
         assert "Housing" in story.tags.names()
     assert sorted(duplicates["two_wrong"].tags.names()) == ["Housing", "Transport"]
     # Every story has the tag once: four stories, four uses, no duplicate row.
-    assert TaggedItem.objects.filter(tag=kept).count() == 4
+    assert TaggedStory.objects.filter(tag=kept).count() == 4
     assert sorted(Tag.objects.values_list("name", flat=True)) == ["Housing", "Transport"]
     assert set(TagRedirect.objects.values_list("old_slug", "tag")) == {
         (tag.slug, kept.pk) for tag in merged
@@ -246,5 +245,5 @@ def test_the_tag_page_shows_its_old_addresses(client, editor, duplicates):
     kept = Tag.objects.get(name="Housing")
     tags.merge([Tag.objects.get(name="Housign")], kept, by=editor)
     client.force_login(StaffFactory(role=roles.REPORTERS))
-    html = client.get(reverse("admin:taggit_tag_change", args=[kept.pk])).content.decode()
+    html = client.get(reverse("admin:articles_tag_change", args=[kept.pk])).content.decode()
     assert "/tag/housign/" in html

@@ -7,9 +7,8 @@ from xml.etree import ElementTree
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Section, Tag
 from comments.models import Comment
 from newsroom.site_url import absolute
 from newsroom.text import clean_text, contain_bidi, xml_text
@@ -217,11 +216,14 @@ def test_tags_taggit_left_without_a_slug_get_one_from_the_migration(db):
     from importlib import import_module
 
     from django.apps import apps
+    from taggit.models import Tag as TaggitTag  # the tags 0007 saw: taggit's own
 
-    Tag.objects.bulk_create([Tag(name="😀", slug=""), Tag(name="🎉", slug="u-1f389")])
+    TaggitTag.objects.bulk_create(
+        [TaggitTag(name="😀", slug=""), TaggitTag(name="🎉", slug="u-1f389")]
+    )
     migration = import_module("articles.migrations.0007_unicode_slugs")
     migration.give_tags_without_slug_one(apps, None)
-    assert set(Tag.objects.values_list("slug", flat=True)) == {"u-1f600", "u-1f389"}
+    assert set(TaggitTag.objects.values_list("slug", flat=True)) == {"u-1f600", "u-1f389"}
 
 
 # Right-to-left overrides

@@ -7,7 +7,6 @@ actions all go through `articles.desk.workflow`.
 
 import copy
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -66,8 +65,6 @@ admin.site.site_header = lazy(
     lambda: gettext("%(site)s desk") % {"site": settings.SITE_NAME}, str
 )()
 admin.site.site_title = admin.site.site_header
-# The admin index heads taggit's models with its app name; the desk calls them tags.
-apps.get_app_config("taggit").verbose_name = _("Tags")
 
 
 def _thumbnail(image, width=120):

@@ -118,6 +118,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["language"].required = False
         if self.user is not None:
             self.limit_to_editions()
+        if "tags" in self.fields:
+            # Tag suggestions are the story's language's; the script follows the language
+            # field when the form has one (TagSuggestionsWidget).
+            language = self.initial.get("language") or self.instance.language
+            self.fields["tags"].widget.attrs["data-tag-language"] = language
         status = self.fields.get("status")
         if status is not None and self.user is not None:
             allowed = set(workflow.allowed_statuses(self.user))

@@ -17,9 +17,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, Author, Correction, RelatedLink
+from articles.models import Article, ArticleAuthor, Author, Correction, RelatedLink, Tag
 from articles.site.views import StoryMixin, related_stories
 from newsroom.http import private_page
 from newsroom.slugs import unicode_slug
@@ -58,11 +57,15 @@ def _cached(model, objects):
     return queryset
 
 
-def _tags(names):
-    """Tag objects for the form's names: the stored ones, and unsaved ones for new names."""
-    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+def _tags(names, language):
+    """Tag objects for the form's names in the story's language: the stored ones, and
+    unsaved ones for new names (as a save would make them)."""
+    existing = {tag.name: tag for tag in Tag.objects.filter(language=language, name__in=names)}
     return sorted(
-        (existing.get(name) or Tag(name=name, slug=unicode_slug(name, 100)) for name in names),
+        (
+            existing.get(name) or Tag(name=name, slug=unicode_slug(name, 100), language=language)
+            for name in names
+        ),
         key=lambda tag: tag.name,
     )
 
@@ -95,7 +98,7 @@ def build(form, formsets):
     if article.pk is None:
         article.pk = UNSAVED_PK
     article._prefetched_objects_cache = {
-        "tags": _cached(Tag, _tags(form.cleaned_data.get("tags") or [])),
+        "tags": _cached(Tag, _tags(form.cleaned_data.get("tags") or [], article.language)),
         "authors": _cached(Author, authors),
         "corrections": _cached(Correction, corrections),
     }

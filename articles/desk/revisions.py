@@ -18,7 +18,6 @@ page says so instead of guessing.
 `compare()` builds the readable rows of the compare page (articles.desk.diff).
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,10 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 from simple_history.template_utils import HistoricalRecordContextHelper
-from taggit.models import TaggedItem
 
 from articles.desk.diff import BLOCK_BREAK, changed, html_to_text, list_diff, word_diff
-from articles.models import Article, ArticleAuthor, Correction, RelatedLink
+from articles.models import Article, ArticleAuthor, Correction, RelatedLink, TaggedStory
 
 EMPTY = {"tags": [], "authors": [], "related": [], "corrections": []}
 
@@ -50,9 +48,8 @@ def relation_states(article_ids):
     states = {pk: {part: [] for part in EMPTY} for pk in ids}
     if not ids:
         return states
-    story_type = ContentType.objects.get_for_model(Article)
-    tagged = TaggedItem.objects.filter(content_type=story_type, object_id__in=ids)
-    for pk, name in tagged.order_by("tag__name").values_list("object_id", "tag__name"):
+    tagged = TaggedStory.objects.filter(content_object_id__in=ids)
+    for pk, name in tagged.order_by("tag__name").values_list("content_object_id", "tag__name"):
         states[pk]["tags"].append(name)
     bylines = ArticleAuthor.objects.filter(article_id__in=ids).order_by("order", "pk")
     for pk, name in bylines.values_list("article_id", "author__name"):

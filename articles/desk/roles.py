@@ -1,7 +1,8 @@
 """The newsroom's roles as permission sets: who may do what with stories.
 
 The data migrations `0004_editorial_groups` and `0008_editorial_notes_notifications_staff` (editorial
-notes, the Chief editors group) created the groups from frozen copies of this table, so every
+notes, the Chief editors group) and `tags_per_language_grants` (the tags moved from taggit's
+models to articles.Tag and articles.TaggedStory) created the groups from frozen copies of this table, so every
 install has them (the comments app adds its moderation grants, comments.roles); change a role here *and* in a new migration (a test checks that the migrated groups match this
 table). `sync_groups()` is idempotent: it only adds what is missing (seed_demo and tests use
 it after a flush). Object-level rules (a reporter's *own*
@@ -34,7 +35,7 @@ GROUP_PERMISSIONS = {
     EDITORS: {
         *(("articles", f"{action}_{model}") for model in ARTICLE_MODELS for action in ALL_ACTIONS),
         ("articles", "publish_article"),
-        *(("taggit", f"{action}_{model}") for model in ("tag", "taggeditem") for action in ALL_ACTIONS),
+        *(("articles", f"{action}_{model}") for model in ("tag", "taggedstory") for action in ALL_ACTIONS),
         ("articles", "add_editorialnote"),
         ("articles", "view_editorialnote"),
     },
@@ -49,13 +50,13 @@ GROUP_PERMISSIONS = {
         ("articles", "view_section"),
         ("articles", "view_author"),
         ("articles", "view_correction"),
-        ("taggit", "view_tag"),
+        ("articles", "view_tag"),
         ("articles", "add_editorialnote"),
         ("articles", "view_editorialnote"),
     },
     MODERATORS: {
         *(("articles", f"view_{model}") for model in ARTICLE_MODELS),
-        ("taggit", "view_tag"),
+        ("articles", "view_tag"),
         ("articles", "view_editorialnote"),
     },
     CHIEF_EDITORS: {

@@ -1,9 +1,10 @@
 """The tag admin, and the tag suggestions of the story form.
 
-taggit's own tag admin is replaced: no inline of every tagged object, a count of stories,
-the old addresses of merged tags, and "Merge selected tags into…" (articles.desk.tags.merge)
-behind the permissions it needs. taggit's merge view (a session-held selection and a
-free-text name, checked only for staff) is not routed.
+The tags are articles.Tag, one language each. taggit's tag admin is built on: a language
+column and filter, a count of stories, the old addresses of merged tags, and "Merge selected
+tags into…" (articles.desk.tags.merge) behind the permissions it needs, refused for tags of
+different languages. taggit's merge view (a session-held selection and a free-text name,
+checked only for staff) is not routed, and taggit's own Tag model is off the admin.
 """
 
 from django import forms
@@ -16,25 +17,32 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagWidget
-from taggit.models import Tag
+from taggit.models import Tag as TaggitTag
 
 from articles.desk import tags, workflow
-from articles.models import TagRedirect
+from articles.models import Tag, TagRedirect
+from newsroom import editions
 
-SUGGESTIONS_URL_NAME = "taggit_tag_suggestions"
+SUGGESTIONS_URL_NAME = "articles_tag_suggestions"
 
 
 class TagSuggestionsWidget(TagWidget):
     """taggit's comma-separated text input, offering existing tags as one types
-    (static/articles/tag-suggestions.js; without JavaScript it is the plain input)."""
+    (static/articles/tag-suggestions.js; without JavaScript it is the plain input).
+
+    The script asks for the tags of the language chosen in the story form's language field
+    (`data-tag-language-field`, the id of that field's input), so an Arabic story is
+    offered Arabic tags only."""
 
     def __init__(self, attrs=None):
         attrs = {
             "data-tag-suggestions": reverse_lazy(f"admin:{SUGGESTIONS_URL_NAME}"),
+            "data-tag-language-field": "id_language",
             "autocomplete": "off",
             **(attrs or {}),
         }
@@ -74,11 +82,12 @@ class TagRedirectInline(admin.TabularInline):
 
     @admin.display(description=_("old address"))
     def old_address(self, obj):
-        return reverse("articles:tag", kwargs={"slug": obj.old_slug})
+        with translation.override(obj.language):
+            return reverse("articles:tag", kwargs={"slug": obj.old_slug})
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("taggit.view_tag") or request.user.has_perm(
-            "taggit.change_tag"
+        return request.user.has_perm("articles.view_tag") or request.user.has_perm(
+            "articles.change_tag"
         )
 
     def has_add_permission(self, request, obj=None):
@@ -91,17 +100,27 @@ class TagRedirectInline(admin.TabularInline):
         return False
 
 
-admin.site.unregister(Tag)
+# The stories' tags are articles.Tag: taggit's own model stays empty, off the desk.
+admin.site.unregister(TaggitTag)
 
 
 @admin.register(Tag)
 class TagAdmin(TaggitTagAdmin):
     inlines = (TagRedirectInline,)
-    list_display = ("name", "slug", "story_count")
+    list_display = ("name", "slug", "language", "story_count")
+    list_filter = ("language",)
+    ordering = ("language", "name")
+    fields = ("name", "slug", "language")
     actions = ("merge_selected",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
+        return super().get_queryset(request).annotate(story_count=Count("tagged_stories"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A used tag keeps its language: its stories are of that edition.
+        if obj is not None and obj.tagged_stories.exists():
+            return ("language",)
+        return ()
 
     @admin.display(description=_("stories"), ordering="story_count")
     def story_count(self, obj):
@@ -124,10 +143,12 @@ class TagAdmin(TaggitTagAdmin):
             or request.user.has_perm("articles.change_article")
         ):
             raise PermissionDenied
+        language = request.GET.get("language")
+        if language not in editions.codes():
+            language = editions.default()  # the story form's default language
         stories = workflow.stories_visible_to(request.user)
-        # When stories have a language (issue 11), the tags are the language's:
-        # stories = stories.filter(language=request.GET.get("language"))
-        return JsonResponse({"results": tags.suggest(request.GET.get("q", ""), stories=stories)})
+        found = tags.suggest(request.GET.get("q", ""), stories=stories, language=language)
+        return JsonResponse({"results": found})
 
     def has_merge_permission(self, request):
         return self.has_change_permission(request) and self.has_delete_permission(request)
@@ -139,6 +160,17 @@ class TagAdmin(TaggitTagAdmin):
         selected = queryset.order_by("name")
         if len(selected) < 2:
             self.message_user(request, _("Choose at least two tags to merge."), messages.WARNING)
+            return None
+        languages = {tag.language for tag in selected}
+        if len(languages) > 1:
+            self.message_user(
+                request,
+                _(
+                    "Tags of different languages cannot be merged: each edition's stories "
+                    "carry their own language's tags. Choose tags of one language."
+                ),
+                messages.ERROR,
+            )
             return None
         form = TagMergeForm(
             request.POST if "merge" in request.POST else None,
@@ -182,4 +214,4 @@ class TagAdmin(TaggitTagAdmin):
             "selected": selected,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)
+        return TemplateResponse(request, "admin/articles/tag/merge.html", context)

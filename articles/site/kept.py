@@ -23,10 +23,9 @@ A staff preview draws all of them afresh.
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import prefetch_related_objects
-from taggit.models import Tag
 
 from articles import cache as page_tags
-from articles.models import Article, ArticleQuerySet, Author, Correction, Image, Section
+from articles.models import Article, ArticleQuerySet, Author, Correction, Image, Section, Tag
 from articles.templatetags.reader import menu_fragment
 from newsroom import editions
 from newsroom.fragments import Fragment, fetch, preload

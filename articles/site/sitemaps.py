@@ -31,10 +31,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
 from articles import cache as page_tags
-from articles.models import Article, ArticleAuthor, Author, Section
+from articles.models import Article, ArticleAuthor, Author, Section, Tag
 from articles.site.views import stories_changed_at
 from newsroom import editions
 from newsroom.http import public_cache, set_last_modified
@@ -231,11 +230,20 @@ class SectionSitemap(SiteSitemap):
 
 
 class TagSitemap(SiteSitemap):
+    """Each edition's tags at their edition's address (`/ar/tag/<slug>/`), as found by an
+    indexable story of that edition."""
+
     def items(self):
-        return indexable_stories().tags().order_by("name")
+        return (
+            indexable_stories()
+            .filter(language__in=editions.codes())
+            .tags()
+            .filter(language__in=editions.codes())
+            .order_by("language", "name")
+        )
 
     def location(self, item):
-        return reverse("articles:tag", kwargs={"slug": item.slug})
+        return item.get_absolute_url()
 
     @property
     def paginator(self):

@@ -52,14 +52,17 @@ def reader_stories():
 
 
 def reader_tags():
-    """Tags readers may see: those on a published story of the edition (a draft's tags stay
-    unannounced)."""
-    return edition_stories().tags()
+    """Tags readers may see: the edition's own, on a published story of the edition (a
+    draft's tags stay unannounced; another edition's tag of the same slug is not this one)."""
+    return edition_stories().tags().filter(language=editions.current())
 
 
 def moved_tag(slug):
-    """The tag readers may see that a merged tag's address (`slug`) now leads to, or None."""
-    moved = TagRedirect.objects.filter(old_slug=slug, tag__in=reader_tags())
+    """The tag readers may see that a merged tag's address (`slug`) in this edition now
+    leads to, or None."""
+    moved = TagRedirect.objects.filter(
+        language=editions.current(), old_slug=slug, tag__in=reader_tags()
+    )
     return moved.select_related("tag").values_list("tag__slug", flat=True).first()
 
 

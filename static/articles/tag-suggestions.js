@@ -4,7 +4,9 @@
    Escape closes the list. The field stays taggit's comma-separated text: without JavaScript
    it works as before. The names come from a staff-only JSON endpoint
    (articles.desk.tag_admin.TagAdmin.suggestions_view) named by the input's
-   data-tag-suggestions attribute. */
+   data-tag-suggestions attribute. Only tags of the story's language are offered: the
+   language chosen in the field named by data-tag-language-field when the form has it, else
+   the story's own (data-tag-language). */
 (function () {
   "use strict";
 
@@ -37,6 +39,15 @@
   /* As taggit writes a name that holds a space or a comma: in double quotes. */
   function quoted(name) {
     return /[\s,]/.test(name) ? '"' + name.replace(/"/g, "") + '"' : name;
+  }
+
+  /* The story's language as the form says it now. */
+  function storyLanguage(input) {
+    var field = document.getElementById(input.getAttribute("data-tag-language-field") || "");
+    if (field && field.value) {
+      return field.value;
+    }
+    return input.getAttribute("data-tag-language") || "";
   }
 
   function setUp(input) {
@@ -140,7 +151,9 @@
         return;
       }
       pending = new AbortController();
-      fetch(url + "?q=" + encodeURIComponent(text), {
+      var query = "?q=" + encodeURIComponent(text);
+      query += "&language=" + encodeURIComponent(storyLanguage(input));
+      fetch(url + query, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
         signal: pending.signal,
