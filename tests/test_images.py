@@ -158,8 +158,10 @@ def test_author_photo_is_checked_and_stripped_too(editor_client):
     from articles.models import Author
 
     url = reverse("admin:articles_author_add")
+    # The "Names in other editions" inline's management form, as the page sends it.
+    names = {"labels-TOTAL_FORMS": "0", "labels-INITIAL_FORMS": "0"}
     refused = editor_client.post(
-        url, {"name": "Ines Ward", "slug": "ines-ward", "photo": upload(b"not a picture")}
+        url, {"name": "Ines Ward", "slug": "ines-ward", "photo": upload(b"not a picture"), **names}
     )
     assert refused.status_code == 200
     assert "not an image we can read" in refused.content.decode()
@@ -167,7 +169,12 @@ def test_author_photo_is_checked_and_stripped_too(editor_client):
 
     response = editor_client.post(
         url,
-        {"name": "Ines Ward", "slug": "ines-ward", "photo": upload(jpeg_with_exif(), "me.jpg")},
+        {
+            "name": "Ines Ward",
+            "slug": "ines-ward",
+            "photo": upload(jpeg_with_exif(), "me.jpg"),
+            **names,
+        },
     )
     assert response.status_code == 302
     author = Author.objects.get(slug="ines-ward")
