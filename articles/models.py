@@ -1,3 +1,4 @@
+import re
 import uuid
 from pathlib import PurePosixPath
 
@@ -224,7 +225,8 @@ class Author(Labelled, models.Model):
 
     @property
     def expertise_list(self):
-        return [item.strip() for item in self.expertise.split(",") if item.strip()]
+        """The areas, split on a comma, Latin or Arabic-script (،): staff type either."""
+        return [item.strip() for item in re.split("[,،]", self.expertise) if item.strip()]
 
 
 class AuthorName(EditionLabel):

@@ -224,15 +224,16 @@ class CommentAdmin(LargeTableAdmin, admin.ModelAdmin):
     @admin.display(description=_("reports"), ordering="report_count")
     def reports(self, obj):
         count = getattr(obj, "report_count", 0)
-        return f"{count} (reported)" if obj.reported else count
+        return _("%(count)s (reported)") % {"count": count} if obj.reported else count
 
     @admin.display(description=_("commenter's history"))
     def history(self, obj):
         return format_html(
-            '<span title="approved / rejected / spam">{} ✓ · {} ✗ · {} spam</span>',
+            '<span title="{}">{} ✓ · {} ✗ · {}</span>',
+            _("approved / rejected / spam"),
             obj.history_approved,
             obj.history_rejected,
-            obj.history_spam,
+            _("%(count)s spam") % {"count": obj.history_spam},
         )
 
     @admin.display(description=_("moderate"))

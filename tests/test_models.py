@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, RelatedLink
+from articles.models import Article, ArticleRedirect, Author, RelatedLink
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,8 @@ def test_readers_see_the_tags_of_published_stories_only():
     ArticleFactory(status=Article.Status.PUBLISHED, tags=["seen"])
     ArticleFactory(status=Article.Status.DRAFT, tags=["unannounced"])
     assert list(Article.objects.published().tags().values_list("name", flat=True)) == ["seen"]
+
+
+def test_areas_of_expertise_split_on_a_latin_or_an_arabic_comma():
+    author = Author(expertise="Housing, Local government،الإسكان ، الحكم المحلي,")
+    assert author.expertise_list == ["Housing", "Local government", "الإسكان", "الحكم المحلي"]

@@ -22,7 +22,7 @@
       current.focus({ preventScroll: true });
       current.scrollIntoView({ block: "nearest" });
     } else {
-      message.textContent = "Queue cleared. Reload for newer comments.";
+      message.textContent = message.dataset.cleared;
     }
   }
 
@@ -65,7 +65,7 @@
         item.hidden = false;
         item.classList.remove("is-done");
         item.classList.add("is-failed");
-        message.textContent = "That action failed; the comment is back in the list.";
+        message.textContent = message.dataset.failed;
       });
   }
 
