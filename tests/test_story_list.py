@@ -139,3 +139,73 @@ def test_searching_the_list_costs_the_same_whatever_the_size(
     # the count of what it found.
     with django_assert_max_num_queries(14):
         client.get(CHANGELIST, {"q": "trams"})
+
+
+def versions_cell(html, article):
+    """The story list's "editions" cell of the row of `article`."""
+    row = html.split(
+        f'<th class="field-headline_and_byline"><a href="/admin/articles/article/{article.pk}/change/'
+    )[1]
+    return row.split('class="field-versions"')[1].split("</td>")[0]
+
+
+def test_the_list_shows_each_storys_versions(client, people, settings):
+    settings.SITE_LANGUAGES = ["en", "ar", "fa"]
+    english = ArticleFactory(headline="Tram depot approved")
+    arabic = ArticleFactory(
+        headline="الموافقة على مستودع الترام",
+        language="ar",
+        translation_key=english.translation_key,
+        status=Article.Status.DRAFT,
+    )
+    alone = ArticleFactory(headline="A story in one language")
+    client.force_login(people["editor"])
+    html = client.get(CHANGELIST).content.decode()
+    headers = html.split("<thead>")[1].split("</thead>")[0]
+    assert "column-versions" in headers and ">Editions<" in headers
+    cell = versions_cell(html, english)
+    # Its own version marked, the other one a link to it, named with its status.
+    assert (
+        '<strong class="story-version" title="English: Published" aria-current="true">EN' in cell
+    )
+    change_arabic = reverse("admin:articles_article_change", args=[arabic.pk])
+    assert f'href="{change_arabic}" title="العربيّة: Draft" hreflang="ar">AR</a>' in cell
+    assert "FA" not in cell
+    assert f'href="{reverse("admin:articles_article_change", args=[english.pk])}"' in (
+        versions_cell(html, arabic)
+    )
+    assert "<a " not in versions_cell(html, alone)
+
+
+def test_the_versions_column_costs_one_query_whatever_the_number_of_stories(
+    client, people, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            story = ArticleFactory()
+            ArticleFactory(language="ar", translation_key=story.translation_key)
+
+    add(2)
+    client.force_login(people["editor"])
+    client.get(CHANGELIST)
+    with CaptureQueriesContext(connection) as few:
+        client.get(CHANGELIST)
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        client.get(CHANGELIST)
+    assert len(many) == len(few)
+
+
+def test_a_reporter_sees_only_the_versions_they_may_open(client, people):
+    mine = ArticleFactory(created_by=people["reporter"], status=Article.Status.DRAFT)
+    theirs = ArticleFactory(
+        language="ar",
+        translation_key=mine.translation_key,
+        created_by=people["colleague"],
+        status=Article.Status.DRAFT,
+    )
+    client.force_login(people["reporter"])
+    html = client.get(CHANGELIST).content.decode()
+    cell = versions_cell(html, mine)
+    assert "EN" in cell and "AR" not in cell
+    assert f"/admin/articles/article/{theirs.pk}/" not in html

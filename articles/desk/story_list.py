@@ -3,7 +3,8 @@
 `StoryListAdmin` is a mixin of the story admin (articles.desk.admin.ArticleAdmin). The list
 fits a 1280-pixel screen beside the admin's menu and the filters (static/articles/planning.css):
 three columns, the headline with the section and the byline under it, the desk's status (with
-its flag), and the publication time with the last update under it.
+its flag), and the publication time with the last update under it; with more than one edition,
+a fourth: the story's versions (its translation group), each language linking to its version.
 Search covers headline, slug and standfirst as Django's admin search does, and the body too:
 through the stored full-text vector on PostgreSQL (the reader search's parser and weights,
 articles.site.search), a plain `icontains` elsewhere.
@@ -15,12 +16,14 @@ import operator
 from django.contrib import admin
 from django.db import connection
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles.desk import schedule
+from articles.desk.workflow import stories_visible_to
 from articles.models import Article, Author, search_config
 from articles.site.search import MAX_QUERY_LENGTH, parse
 from newsroom import editions
@@ -142,7 +145,69 @@ def text_matches(queryset, term):
     return queryset
 
 
+def versions_column(request):
+    """The list's column of each story's versions (its translation group), for this request:
+    the page's groups are read in one query when the page's stories are (read_versions())."""
+
+    def versions(article):
+        group = getattr(request, "_story_versions", {}).get(article.translation_key, {})
+        return format_html_join(
+            " ",
+            "{}",
+            ((version_link(article, group[code]),) for code in editions.codes() if code in group),
+        )
+
+    versions.short_description = _("editions")
+    return versions
+
+
+def version_link(article, version):
+    pk, language, status = version
+    name = editions.info(language)["name_local"]
+    title = f"{name}: {Article.Status(status).label}"
+    if pk == article.pk:
+        return format_html(
+            '<strong class="story-version" title="{}" aria-current="true">{}</strong>',
+            title,
+            language.upper(),
+        )
+    return format_html(
+        '<a class="story-version" href="{}" title="{}" hreflang="{}">{}</a>',
+        reverse("admin:articles_article_change", args=[pk]),
+        title,
+        language,
+        language.upper(),
+    )
+
+
+def read_versions(request, stories):
+    """{translation key: {language: (pk, language, status)}} of the listed stories' groups,
+    limited to the versions the person may open, in one query (request._story_versions)."""
+    keys = {story.translation_key for story in stories}
+    found = {}
+    if keys:
+        rows = stories_visible_to(request.user).filter(translation_key__in=keys)
+        rows = rows.exclude(status=Article.Status.TRASHED)
+        for key, pk, language, status in rows.values_list(
+            "translation_key", "pk", "language", "status"
+        ):
+            found.setdefault(key, {})[language] = (pk, language, status)
+    request._story_versions = found
+
+
 class StoryListAdmin:
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if len(editions.codes()) > 1:
+            columns.append(versions_column(request))
+        return columns
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if len(editions.codes()) > 1:
+            read_versions(request, changelist.result_list)
+        return changelist
+
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
