@@ -2,7 +2,7 @@
 stories, wherever a story is reached (articles.desk.editions, through articles.desk.workflow)."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
@@ -93,6 +93,15 @@ def test_who_works_on_which_editions(layla):
     two = member("two", desk("English desk", "Reporters", ["en"]))
     two.groups.add(Group.objects.get(name="Arabic editors"))
     assert editions_for(two) == ["en", "ar"]  # the union, in the editions' order
+
+
+@pytest.mark.parametrize("other", ["Moderators", "Chief editors"])
+def test_a_group_that_works_on_no_story_opens_no_edition(layla, other):
+    """Moderating comments or managing staff too does not lift an Arabic desk's limit."""
+    layla.groups.add(Group.objects.get(name=other))
+    assert editions_for(User.objects.get(pk=layla.pk)) == ["ar"]
+    loaded = EditionsBackend().get_user(layla.pk)
+    assert loaded.desk_limited is True and limit_of(loaded) == ["ar"]
 
 
 def test_the_signed_in_user_says_whether_they_are_limited_in_the_query_that_loads_them(
@@ -439,3 +448,40 @@ def test_review_mail_goes_to_the_editors_of_the_storys_edition(
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [everyone.email, layla.email]
     )
+
+
+# Tags and names in other editions: a desk's own editions only
+
+
+def test_an_arabic_desk_sees_and_changes_only_arabic_tags(client, layla):
+    from articles.models import Tag
+
+    english = Tag.objects.create(name="Housing", slug="housing", language="en")
+    arabic = Tag.objects.create(name="الإسكان", slug="الإسكان", language="ar")
+    client.force_login(layla)
+    listed = client.get(reverse("admin:articles_tag_changelist")).context["cl"].result_list
+    assert list(listed) == [arabic]
+    # Another edition's tag is not there to change, rename or delete.
+    response = client.get(reverse("admin:articles_tag_change", args=[english.pk]))
+    assert response.status_code == 302
+    response = client.post(
+        reverse("admin:articles_tag_delete", args=[english.pk]), {"post": "yes"}
+    )
+    assert Tag.objects.filter(pk=english.pk).exists()
+    form = client.get(reverse("admin:articles_tag_add")).context["adminform"].form
+    assert [code for code, _name in form.fields["language"].choices] == ["ar"]
+
+
+def test_an_arabic_desk_sets_only_the_arabic_names_of_a_section(client, settings):
+    from articles.models import SectionLabel
+    from tests.factories import SectionFactory
+
+    settings.SITE_LANGUAGES = ["en", "ar", "fa"]
+    editor = member("nadia", desk("Arabic section editors", "Editors", ["ar"]))
+    section = SectionFactory(name="Politics", slug="politics")
+    SectionLabel.objects.create(section=section, language="fa", name="سیاست")
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_section_change", args=[section.pk]))
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert list(formset.queryset) == []  # the Persian name is not the Arabic desk's
+    assert [code for code, _name in formset.empty_form.fields["language"].choices] == ["", "ar"]

@@ -183,3 +183,18 @@ def test_conflict_page_query_budget(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(33):  # the change view's budget, and the conflict
         response = client.post(change_url(story), data)
     assert response.context["adminform"].form.conflict is not None
+
+
+@pytest.mark.parametrize("desk_language, story_language", [("ar", "en"), ("en", "ar")])
+def test_preview_speaks_the_storys_edition_not_the_desks_language(
+    client, anna, desk_language, story_language
+):
+    """An editor whose desk speaks Arabic previews an English story in English, left to
+    right, and an Arabic story in Arabic, right to left, whatever the desk speaks."""
+    story = ArticleFactory(headline="Harbour works", created_by=anna, language=story_language)
+    client.force_login(anna)
+    data = open_story(client, story)
+    response = client.post(preview_url(story), data, HTTP_ACCEPT_LANGUAGE=desk_language)
+    assert response.status_code == 200
+    direction = "rtl" if story_language == "ar" else "ltr"
+    assert f'<html lang="{story_language}" dir="{direction}">' in response.content.decode()

@@ -130,7 +130,7 @@ def test_arabic_cards_carry_the_arabic_section_and_author_names(client, paper):
     for url in ("/ar/", "/ar/section/politics/", "/ar/author/bob/", "/ar/search/?q=المجلس"):
         page = text(client.get(url))
         assert f"<bdi>{SIYASA}</bdi>" in page, url
-        assert f"<bdi>{ANN_AR}</bdi>, <bdi>Bob Reporter</bdi>" in page, url
+        assert f"<bdi>{ANN_AR}</bdi>، <bdi>Bob Reporter</bdi>" in page, url  # Arabic's comma
         assert "Ann Writer" not in page, url
     home = text(client.get("/ar/"))
     assert re.search(rf'<h2 id="section-politics"[^>]*>\s*<a [^>]*>{SIYASA}</a>', home)

@@ -2,9 +2,11 @@
 stories. The rule, in one place:
 
 - superusers work on every edition, and so does anyone in at least one group without a limit
-  (a group without a `DeskEditions` row), or in no group at all (their permissions were given
-  to them one by one, by a superuser);
-- anyone else works on the editions of their groups together.
+  (a group without a `DeskEditions` row) that lets them write, change or publish stories, or
+  in no limited group at all (their permissions were given to them one by one, by a
+  superuser); being also a moderator or a chief editor (groups that work on comments or on
+  staff) opens no edition;
+- anyone else works on the editions of their limited groups together.
 
 `articles.desk.workflow` applies it wherever a story is reached (the stories a user may open,
 change, publish, preview, relate to, translate into), so the admin, its endpoints, the
@@ -23,6 +25,15 @@ from django.utils.translation import gettext as _
 from articles.desk.models import DeskEditions
 from newsroom import editions
 
+# A group without a limit lifts its members' desk limits only if it lets them work on stories:
+# being a moderator (who may view stories) or a chief editor (who manages staff) too does not
+# open every edition to an Arabic desk's editor.
+STORY_WORK_CODENAMES = ["add_article", "change_article", "publish_article"]
+STORY_WORK = Q(
+    permissions__content_type__app_label="articles",
+    permissions__codename__in=STORY_WORK_CODENAMES,
+)
+
 # Kept on the user object for the request, as Django keeps its permission cache there.
 CACHE_ATTRIBUTE = "_desk_editions_cache"
 
@@ -37,18 +48,28 @@ def limit_of(user):
     # Loaded by EditionsBackend, the user says whether they are limited at all: nobody
     # pays a query for a rule that does not concern them.
     if user.is_authenticated and not user.is_superuser and getattr(user, "desk_limited", True):
-        rows = list(user.groups.values_list("desk_editions__languages", flat=True))
-        if rows and all(languages for languages in rows):
-            allowed = {code for languages in rows for code in languages}
+        work = Group.permissions.through.objects.filter(
+            group=OuterRef("pk"),
+            permission__content_type__app_label="articles",
+            permission__codename__in=STORY_WORK_CODENAMES,
+        )
+        rows = list(
+            user.groups.annotate(work=Exists(work)).values_list("desk_editions__languages", "work")
+        )
+        limits = [languages for languages, _work in rows if languages is not None]
+        if limits and not any(work for languages, work in rows if languages is None):
+            allowed = {code for languages in limits for code in languages}
             limit = [code for code in editions.codes() if code in allowed]
     setattr(user, CACHE_ATTRIBUTE, limit)
     return limit
 
 
 def with_limited_flag(users):
-    """Users annotated with `desk_limited`: in a group, and in none without a limit."""
+    """Users annotated with `desk_limited`: in a limited group, and in no group without a
+    limit that lets them work on stories."""
     groups = Group.objects.filter(user=OuterRef("pk"))
-    limited = Q(Exists(groups)) & ~Q(Exists(groups.filter(desk_editions__isnull=True)))
+    unlimited_work = groups.filter(desk_editions__isnull=True).filter(STORY_WORK)
+    limited = Q(Exists(groups.filter(desk_editions__isnull=False))) & ~Q(Exists(unlimited_work))
     return users.annotate(desk_limited=ExpressionWrapper(limited, output_field=BooleanField()))
 
 

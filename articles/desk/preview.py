@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -154,6 +155,9 @@ def preview_view(model_admin, request, object_id=None):
         return private_page(response)
     article, links = build(form, formsets)
     view = UnsavedStoryView.as_view(article=article, related_links=links)
-    response = view(request)
-    response.render()
+    # The reader page of the story's edition (its language, direction, dates and names), not
+    # of the desk's language, which the staff area speaks.
+    with translation.override(article.language):
+        response = view(request)
+        response.render()
     return private_page(response)

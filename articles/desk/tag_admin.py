@@ -24,6 +24,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagWidget
 from taggit.models import Tag as TaggitTag
 
+from articles.desk import editions as desk_editions
 from articles.desk import tags, workflow
 from articles.models import Tag, TagRedirect
 from newsroom import editions
@@ -114,7 +115,24 @@ class TagAdmin(TaggitTagAdmin):
     actions = ("merge_selected",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("tagged_stories"))
+        # A desk limited to some editions sees, changes and merges those editions' tags only.
+        tags_of_desk = (
+            super()
+            .get_queryset(request)
+            .filter(language__in=desk_editions.editions_for(request.user))
+        )
+        return tags_of_desk.annotate(story_count=Count("tagged_stories"))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            allowed = desk_editions.editions_for(request.user)
+            blank = db_field.blank or not (db_field.has_default() or "initial" in kwargs)
+            kwargs["choices"] = [
+                (code, name)
+                for code, name in db_field.get_choices(include_blank=blank)
+                if code in allowed or code == ""
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A used tag keeps its language: its stories are of that edition.

@@ -21,6 +21,9 @@ Every tag a fragment depends on is one the page declares to the page cache
 A staff preview draws all of them afresh.
 """
 
+import functools
+import hashlib
+
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import prefetch_related_objects
 
@@ -103,6 +106,7 @@ def make_fragments(request, story, where=None):
             [page_tags.story(pk)],
             pk,
             views.RELATED_LIMIT,
+            shape(),
             request=request,
             follows_schedule=True,
         ),
@@ -128,6 +132,7 @@ def make_fragments(request, story, where=None):
                 [page_tags.story(pk), page_tags.discussion(pk)],
                 pk,
                 sorted(where.items()),
+                shape(),
                 request=request,
                 shows=[f"section:{story.section_id}", *image_tags(story)],
             )
@@ -143,6 +148,20 @@ def make_fragments(request, story, where=None):
         menu_fragment(request),  # the header's menu too: its template tag finds it read
     )
     return made
+
+
+@functools.cache
+def shape():
+    """The columns the kept rows hold, in their order: part of their keys, so that a process
+    of another release (a field added, removed or moved) never reads them as its own."""
+    from articles.site import views
+
+    columns = {
+        **row_names(),
+        **{name: attnames(model) for name, model in PARTS.items()},
+        "related": attnames(Article, views.RELATED_FIELDS),
+    }
+    return hashlib.sha256(repr(sorted(columns.items())).encode()).hexdigest()[:16]
 
 
 def image_tags(story):
@@ -230,7 +249,10 @@ def remember_address(where, article):
     key = (editions.current(), *sorted(where.items()))
     ADDRESSES.pop(key, None)
     while len(ADDRESSES) >= ADDRESSES_KEPT:
-        del ADDRESSES[next(iter(ADDRESSES))]  # the oldest: dicts keep insertion order
+        try:  # the oldest (dicts keep insertion order); another thread may take it first
+            ADDRESSES.pop(next(iter(ADDRESSES)), None)
+        except (RuntimeError, StopIteration):
+            break
     ADDRESSES[key] = ids_of(article)
 
 
