@@ -613,10 +613,11 @@ def test_changelist_puts_the_desks_work_first_and_labels_scheduled_stories(clien
     assert set(rows[:2]) == {desk["own_draft"], desk["others_draft"]}  # no publication time yet
     assert rows[2] == scheduled
     html = response.content.decode()
+    # The status, then (the site has two editions) the story's versions under it.
     assert (
-        '<td class="field-status_label"><span class="desk-status scheduled">Scheduled</span></td>'
-        in html
-    )
+        '<td class="field-status_label"><span class="desk-status scheduled">Scheduled</span>'
+        '<span class="story-versions">'
+    ) in html
 
 
 def test_reporter_cannot_relate_to_a_colleagues_draft_by_id(client, users, desk):
