@@ -741,7 +741,7 @@ class ArticleAdmin(SchedulingAdmin, StoryListAdmin, LargeTableAdmin, SimpleHisto
     )
 
 
-class EditionLabelInline(admin.TabularInline):
+class EditionLabelInline(editions.DeskEditionsAdmin, admin.TabularInline):
     """The names of a section or an author in the editions beyond the default one ("Names in
     other editions"). They are part of the object: whoever may change it may change them, and
     whoever may only view it sees them read-only (no permission of their own to grant)."""
@@ -752,23 +752,6 @@ class EditionLabelInline(admin.TabularInline):
 
     def get_max_num(self, request, obj=None, **kwargs):
         return len(site_editions.other_choices())  # one a non-default edition
-
-    def get_queryset(self, request):
-        # A desk limited to some editions names things in its own editions only.
-        return (
-            super().get_queryset(request).filter(language__in=editions.editions_for(request.user))
-        )
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "language":
-            allowed = editions.editions_for(request.user)
-            blank = db_field.blank or not (db_field.has_default() or "initial" in kwargs)
-            kwargs["choices"] = [
-                (code, name)
-                for code, name in db_field.get_choices(include_blank=blank)
-                if code in allowed or code == ""
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def _parent_may(self, request, action):
         meta = self.parent_model._meta

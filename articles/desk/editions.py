@@ -91,6 +91,25 @@ def editions_for(user):
     return editions.codes() if limit is None else limit
 
 
+class DeskEditionsAdmin:
+    """A ModelAdmin or inline mixin for rows that belong to one edition (a `language` field):
+    a desk limited to some editions sees and sets its own editions' rows only."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(language__in=editions_for(request.user))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            allowed = editions_for(request.user)
+            blank = db_field.blank or not (db_field.has_default() or "initial" in kwargs)
+            kwargs["choices"] = [
+                (code, name)
+                for code, name in db_field.get_choices(include_blank=blank)
+                if code in allowed or code == ""
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
 def allows(user, language):
     """May `user` work on stories in `language`?"""
     return language in editions_for(user)

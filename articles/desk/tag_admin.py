@@ -106,7 +106,7 @@ admin.site.unregister(TaggitTag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(desk_editions.DeskEditionsAdmin, TaggitTagAdmin):
     inlines = (TagRedirectInline,)
     list_display = ("name", "slug", "language", "story_count")
     list_filter = ("language",)
@@ -115,24 +115,8 @@ class TagAdmin(TaggitTagAdmin):
     actions = ("merge_selected",)
 
     def get_queryset(self, request):
-        # A desk limited to some editions sees, changes and merges those editions' tags only.
-        tags_of_desk = (
-            super()
-            .get_queryset(request)
-            .filter(language__in=desk_editions.editions_for(request.user))
-        )
-        return tags_of_desk.annotate(story_count=Count("tagged_stories"))
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "language":
-            allowed = desk_editions.editions_for(request.user)
-            blank = db_field.blank or not (db_field.has_default() or "initial" in kwargs)
-            kwargs["choices"] = [
-                (code, name)
-                for code, name in db_field.get_choices(include_blank=blank)
-                if code in allowed or code == ""
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+        # DeskEditionsAdmin's: a desk limited to some editions has their tags only.
+        return super().get_queryset(request).annotate(story_count=Count("tagged_stories"))
 
     def get_readonly_fields(self, request, obj=None):
         # A used tag keeps its language: its stories are of that edition.
